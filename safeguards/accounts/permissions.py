@@ -1,0 +1,97 @@
+"""The one place that decides who may do what, in which office.
+
+Views never test roles themselves: they fetch objects through `get_for_user` (outsiders get
+404, members without the right get 403) and ask `can` before showing a control.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .models import Membership, Office, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"  # read deployments, assessments, reports, history
+    EDIT = "edit"  # create and change deployments, assessments, answers, evidence
+    APPROVE = "approve"  # approve or return an assessment in review
+    MANAGE = "manage"  # office members and the office-wide audit log
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.VIEWER: frozenset({Action.VIEW}),
+    Role.REVIEWER: frozenset({Action.VIEW, Action.EDIT}),
+    Role.APPROVER: frozenset({Action.VIEW, Action.EDIT, Action.APPROVE}),
+    Role.ADMIN: frozenset({Action.VIEW, Action.EDIT, Action.APPROVE, Action.MANAGE}),
+}
+
+
+def allows(role: str | None, action: Action) -> bool:
+    """Whether a role (None: not a member) permits an action."""
+    return role is not None and action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def roles_for(user) -> dict[int, str]:
+    """Office id -> role for a user, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_safeguards_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("office_id", "role"))
+        user._safeguards_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles, after a membership of this user changed."""
+    user.__dict__.pop("_safeguards_roles", None)
+
+
+def role_in(user, office: Office | int) -> str | None:
+    office_id = office if isinstance(office, int) else office.pk
+    return roles_for(user).get(office_id)
+
+
+def can(user, action: Action, office: Office | int) -> bool:
+    return allows(role_in(user, office), action)
+
+
+def office_ids(user, action: Action = Action.VIEW) -> list[int]:
+    return [office_id for office_id, role in roles_for(user).items() if allows(role, action)]
+
+
+def offices_for(user, action: Action = Action.VIEW) -> QuerySet[Office]:
+    return Office.objects.filter(pk__in=office_ids(user, action))
+
+
+def visible(user, queryset: QuerySet, office_field: str = "office") -> QuerySet:
+    """Restrict a queryset to the offices the user belongs to."""
+    return queryset.filter(**{f"{office_field}_id__in": office_ids(user)})
+
+
+def get_for_user(
+    user, queryset: QuerySet | type[Model], action: Action = Action.VIEW, **lookup
+) -> Model:
+    """Fetch an object of one of the user's offices: 404 for outsiders, 403 without the right.
+
+    The object (or `queryset`'s model) must have an `office_id`.
+    """
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    obj = queryset.filter(office_id__in=office_ids(user)).filter(**lookup).first()
+    if obj is None:
+        raise Http404("No such record in your offices.")
+    if not can(user, action, obj.office_id):
+        raise PermissionDenied("Your role in this office does not allow this.")
+    return obj
+
+
+def office_for_user(user, slug: str, action: Action = Action.VIEW) -> Office:
+    office = Office.objects.filter(slug=slug, pk__in=office_ids(user)).first()
+    if office is None:
+        raise Http404("No such office among yours.")
+    if not can(user, action, office):
+        raise PermissionDenied("Your role in this office does not allow this.")
+    return office

@@ -1,0 +1,90 @@
+"""Append-only, hash-chained audit events (DESIGN.md section 5; recipe in docs/audit.md)."""
+
+from django.conf import settings
+from django.db import models
+
+from .chain import GENESIS, format_time
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a recorded event."""
+
+
+class ChainHead(models.Model):
+    """A single row holding the newest event's number and hash.
+
+    Appends lock this row, so two writers can never both extend the chain from the same head.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq} {self.hash[:12]}"
+
+
+class Event(models.Model):
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    # No database constraint and no cascade: deleting a user or office must never touch the log.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    office = models.ForeignKey(
+        "accounts.Office",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    assessment_id = models.BigIntegerField(null=True, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            # An assessment's History page and the report's audit anchor.
+            models.Index(fields=["assessment_id", "seq"], name="audit_event_assessment"),
+            # The office log, newest first, filtered by office.
+            models.Index(fields=["office", "seq"], name="audit_event_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def hashed_fields(self) -> dict:
+        return {
+            "seq": self.seq,
+            "at": format_time(self.at),
+            "actor_id": self.actor_id,
+            "actor": self.actor_username,
+            "office_id": self.office_id,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "assessment_id": self.assessment_id,
+            "before": self.before,
+            "after": self.after,
+        }

@@ -1,0 +1,83 @@
+"""The one way to write an audit event: inside the caller's transaction, after locking the head."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from .chain import event_hash, format_time
+from .models import ChainHead, Event
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types only, so the stored value reads back exactly as it was hashed.
+
+    Dates become ISO strings, decimals and floats become strings (a float's text can change
+    between databases), model instances become their primary key.
+    """
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(item) for item in value]
+        return sorted(items, key=json.dumps) if isinstance(value, set | frozenset) else items
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return str(value)
+    if isinstance(value, Model):
+        return value.pk
+    return str(value)
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    office=None,
+    target: Model | None = None,
+    target_type: str = "",
+    target_id: Any = "",
+    assessment=None,
+    before: Any = None,
+    after: Any = None,
+) -> Event:
+    """Append one event to the chain. Must run inside the caller's `transaction.atomic()`,
+    so the change and its event are saved together or not at all."""
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "audit.record() must be called inside the transaction that makes the change."
+        )
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target.pk
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head = ChainHead.objects.create(pk=1)
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    event = Event(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor=actor_obj,
+        actor_username=actor_obj.get_username() if actor_obj else "",
+        office_id=getattr(office, "pk", office),
+        action=action,
+        target_type=target_type,
+        target_id="" if target_id in (None, "") else str(target_id),
+        assessment_id=getattr(assessment, "pk", assessment),
+        before=jsonable(before),
+        after=jsonable(after),
+        prev_hash=head.hash,
+    )
+    event.hash = event_hash(head.hash, event.hashed_fields())
+    event.save(force_insert=True)
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from safeguards.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("safeguards.accounts.urls")),
+    path("frameworks/", include("safeguards.catalog.urls")),
+    path("audit/", include("safeguards.audit.urls")),
+    path("", include("safeguards.reviews.urls")),
+    path("reports/", include("safeguards.reports.urls")),
+    path("admin/", admin.site.urls),
+]
