@@ -1,0 +1,3 @@
+"""URLs for evidence and import (included by reviews/urls.py)."""
+
+urlpatterns: list = []
