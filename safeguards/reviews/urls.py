@@ -1,10 +1,5 @@
-from django.urls import path
-
-from safeguards.accounts.views import home  # placeholder until this app's views exist
+from .urls_assessments import urlpatterns as assessment_patterns
+from .urls_deployments import urlpatterns as deployment_patterns
 
 app_name = "reviews"
-urlpatterns = [
-    path("deployments/", home, name="deployment_list"),  # PLACEHOLDER
-    path("deployments/new/", home, name="deployment_create"),  # PLACEHOLDER
-    path("assessments/", home, name="assessment_list"),  # PLACEHOLDER
-]
+urlpatterns = deployment_patterns + assessment_patterns

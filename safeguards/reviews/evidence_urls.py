@@ -1,3 +1,0 @@
-"""URLs for evidence and import (included by reviews/urls.py)."""
-
-urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Forms of the reviews app, one module per concern."""

@@ -1,0 +1,1 @@
+"""Views of the reviews app, one module per concern."""
