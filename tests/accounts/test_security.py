@@ -1,0 +1,77 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fail_login(client, username, times):
+    response = None
+    for _ in range(times):
+        response = client.post(reverse("login"), {"username": username, "password": "wrong"})
+    return response
+
+
+def test_lockout_after_five_failures(client, alice, settings):
+    assert fail_login(client, "alice", 4).status_code == 200
+    locked = fail_login(client, "alice", 1)
+    assert locked.status_code == 429
+    assert b"Sign-in paused" in locked.content
+    # The right password does not get through while locked.
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": "correct horse battery"}
+    )
+    assert response.status_code == 429
+
+
+def test_lockout_does_not_reveal_whether_the_account_exists(client, alice):
+    real = fail_login(client, "alice", 5)
+    ghost = fail_login(client, "no-such-person", 5)
+    assert real.status_code == ghost.status_code == 429
+    assert real.content.replace(b"alice", b"X") == ghost.content.replace(b"no-such-person", b"X")
+
+
+@pytest.mark.django_db
+def test_security_headers_on_every_page(client):
+    response = client.get(reverse("login"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_session_expires_after_inactivity_setting(settings):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_deploy_check_passes_with_https_settings(tmp_path):
+    env = {
+        **os.environ,
+        "SAFEGUARDS_HTTPS": "1",
+        "SAFEGUARDS_SECRET_KEY": "k" * 20 + "-a-long-random-production-key-0123456789",
+        "SAFEGUARDS_ALLOWED_HOSTS": "safeguards.example.gov",
+        "SAFEGUARDS_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_plain_http_still_works_without_https_setting(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("home")).status_code == 200
