@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safeguards.catalog",
     "safeguards.reviews",
     "safeguards.reports",
+    "safeguards.backups",
 ]
 
 MIDDLEWARE = [

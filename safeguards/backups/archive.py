@@ -1,0 +1,175 @@
+"""One-file backups: every record as JSON plus the evidence files, with a SHA-256 manifest.
+
+The archive is a zip holding `manifest.json` (format, time, counts, the SHA-256 of every other
+member), `data.json` (Django's serialisation of every model, ids kept) and `evidence/...` (the
+uploaded files under their stored names). Restoring checks every hash before writing anything.
+"""
+
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.apps import apps
+from django.core import serializers
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from safeguards.canonical import sha256_hex
+
+FORMAT = "safeguards.backup/1"
+
+# Models in dependency order; sessions, admin log and login attempts are not records to keep.
+MODEL_LABELS = [
+    "auth.group",
+    "auth.user",
+    "accounts.office",
+    "accounts.membership",
+    "catalog.framework",
+    "catalog.frameworkversion",
+    "catalog.category",
+    "catalog.criterion",
+    "catalog.reference",
+    "reviews.deployment",
+    "reviews.evidence",
+    "reviews.assessment",
+    "reviews.answer",
+    "reviews.workflowstep",
+    "reports.reportversion",
+    "audit.chainhead",
+    "audit.event",
+]
+
+
+class BackupError(Exception):
+    """The archive cannot be restored; the message says why."""
+
+
+def backed_up_models():
+    return [apps.get_model(label) for label in MODEL_LABELS]
+
+
+def write_backup(output: Path) -> dict:
+    """Write the archive; returns the manifest."""
+    with transaction.atomic():  # one consistent snapshot of every table
+        data = serializers.serialize(
+            "json",
+            (obj for model in backed_up_models() for obj in model._default_manager.order_by("pk")),
+            indent=None,
+        ).encode()
+        evidence_names = list(
+            apps.get_model("reviews.evidence")
+            .objects.exclude(file="")
+            .order_by("pk")
+            .values_list("file", flat=True)
+        )
+    files = {"data.json": sha256_hex(data)}
+    counts = {
+        model._meta.label_lower: model._default_manager.count() for model in backed_up_models()
+    }
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", data)
+        for name in evidence_names:
+            with default_storage.open(name, "rb") as handle:
+                content = handle.read()
+            member = f"evidence/{name}"
+            archive.writestr(member, content)
+            files[member] = sha256_hex(content)
+        manifest = {
+            "format": FORMAT,
+            "created_at": datetime.now(UTC).isoformat(),
+            "counts": counts,
+            "files": files,
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+    return manifest
+
+
+def _read_checked(archive_path: Path) -> tuple[dict, dict[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(archive_path)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise BackupError(f"{archive_path} is not a readable backup archive ({error}).") from error
+    with archive:
+        try:
+            manifest = json.loads(archive.read("manifest.json"))
+        except KeyError as error:
+            raise BackupError("The archive has no manifest.json.") from error
+        except (ValueError, zipfile.BadZipFile) as error:
+            raise BackupError(f"The manifest is damaged ({error}).") from error
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise BackupError(f"Unknown archive format: expected {FORMAT}.")
+        files = manifest.get("files")
+        if not isinstance(files, dict) or "data.json" not in files:
+            raise BackupError("The manifest lists no data.json.")
+        contents = {}
+        for member, expected in files.items():
+            if member != "data.json" and not _safe_member(member):
+                raise BackupError(f"Refusing unsafe member name {member!r}.")
+            try:
+                content = archive.read(member)
+            except (KeyError, zipfile.BadZipFile, OSError) as error:
+                raise BackupError(f"{member} is missing or damaged ({error}).") from error
+            if sha256_hex(content) != expected:
+                raise BackupError(f"{member} does not match its SHA-256 in the manifest.")
+            contents[member] = content
+    return manifest, contents
+
+
+def _safe_member(member: str) -> bool:
+    path = Path(member)
+    return (
+        member.startswith("evidence/")
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and "\\" not in member
+    )
+
+
+def restore_backup(archive_path: Path) -> dict:
+    """Restore into an empty database; all or nothing. Returns the manifest."""
+    manifest, contents = _read_checked(archive_path)
+    occupied = [
+        model._meta.label_lower
+        for model in backed_up_models()
+        if model._meta.label_lower not in {"audit.chainhead"} and model._default_manager.exists()
+    ]
+    if occupied:
+        raise BackupError(
+            "Restore needs an empty database, but these tables hold records: " + ", ".join(occupied)
+        )
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            apps.get_model("audit.chainhead").objects.all().delete()
+            objects = serializers.deserialize("json", io.BytesIO(contents["data.json"]))
+            with connection.constraint_checks_disabled():
+                for obj in objects:
+                    obj.save()
+            connection.check_constraints()
+            for member, content in contents.items():
+                if member == "data.json":
+                    continue
+                name = member.removeprefix("evidence/")
+                stored = default_storage.save(name, io.BytesIO(content))
+                written.append(stored)
+                if stored != name:
+                    raise BackupError(f"Evidence file {name} already exists in the storage.")
+            _reset_sequences()
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return manifest
+
+
+def _reset_sequences() -> None:
+    """PostgreSQL keeps id counters apart from the rows; move them past the restored ids."""
+    if connection.vendor != "postgresql":
+        return
+    statements = connection.ops.sequence_reset_sql(no_style(), backed_up_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
