@@ -95,3 +95,47 @@ def office_for_user(user, slug: str, action: Action = Action.VIEW) -> Office:
     if not can(user, action, office):
         raise PermissionDenied("Your role in this office does not allow this.")
     return office
+
+
+# Assessment object rules: what a member may do with one assessment in its current state.
+
+
+def may_edit_answers(user, assessment) -> bool:
+    """Score, link evidence, submit: reviewers and approvers, on a draft only."""
+    return assessment.status == "draft" and can(user, Action.EDIT, assessment.office_id)
+
+
+def may_review(user, assessment) -> bool:
+    """Return to draft (or approve, see may_approve): approvers, on an assessment in review."""
+    return assessment.status == "in_review" and can(user, Action.APPROVE, assessment.office_id)
+
+
+def has_scored(user, assessment) -> bool:
+    """Whether the user changed any answer of the assessment (then they may never approve it)."""
+    from django.db.models import Q
+
+    from safeguards.audit.models import Event
+    from safeguards.reviews.models import Answer
+
+    if not user.is_authenticated:
+        return False
+    return (
+        Answer.objects.filter(assessment_id=assessment.pk, updated_by_id=user.pk).exists()
+        or Event.objects.filter(assessment_id=assessment.pk, actor_id=user.pk)
+        .filter(Q(action__startswith="answer.") | Q(action="evidence.linked"))
+        .exists()
+    )
+
+
+def may_approve(user, assessment) -> bool:
+    """Approvers who scored nothing in it, on an assessment in review."""
+    return may_review(user, assessment) and not has_scored(user, assessment)
+
+
+def may_reopen(user, assessment) -> bool:
+    return assessment.status == "approved" and can(user, Action.APPROVE, assessment.office_id)
+
+
+def may_reassess(user, assessment) -> bool:
+    """Start a new assessment from this one: anyone who may edit in its office."""
+    return can(user, Action.EDIT, assessment.office_id)

@@ -1,10 +1,59 @@
 """Deployments under review, their assessments, answers and evidence."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguards import scoring
+from safeguards.audit.record import record
+
+# A not-applicable answer's rationale is its justification; a word or two is not one.
+JUSTIFICATION_MIN_LENGTH = 10
+# Statuses that leave a gap; a gap should come with a recommendation (flagged, not refused).
+GAP_STATUSES = (scoring.NOT_MET, scoring.UNDISCLOSED, scoring.PARTIAL)
+
+
+class ReadOnlyError(Exception):
+    """Raised when answers of an assessment that is not a draft would change."""
+
+    def __init__(self, message: str = "This assessment is not a draft: its answers are read-only."):
+        super().__init__(message)
+
+
+def answer_problems(status: str, rationale: str, *, red_line: bool) -> dict[str, str]:
+    """The rules every saved answer obeys, as field -> message (empty when the answer is fine).
+
+    The scoring form and the model's save path both ask this one function.
+    """
+    problems: dict[str, str] = {}
+    rationale = (rationale or "").strip()
+    if status not in scoring.STATUSES:
+        problems["status"] = "Choose one of the six statuses."
+    elif status == scoring.NOT_APPLICABLE and red_line:
+        problems["status"] = (
+            "A red-line criterion can never be not applicable: choose the status the evidence "
+            "supports."
+        )
+    elif status == scoring.NOT_APPLICABLE and len(rationale) < JUSTIFICATION_MIN_LENGTH:
+        problems["rationale"] = (
+            "Justify why this criterion does not apply "
+            f"(at least {JUSTIFICATION_MIN_LENGTH} characters)."
+        )
+    elif status != scoring.NOT_ASSESSED and not rationale:
+        problems["rationale"] = "Give the rationale for this status."
+    return problems
+
+
+def lacks_recommendation(status: str, recommendation: str) -> bool:
+    """A gap without a recommendation: allowed, but shown as a warning."""
+    return status in GAP_STATUSES and not (recommendation or "").strip()
 
 
 class Deployment(models.Model):
@@ -78,12 +127,84 @@ class Assessment(models.Model):
             # The assessments list and home page: one office's assessments, newest first.
             models.Index(fields=["office", "-as_of"], name="assessment_office_asof"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=AssessmentStatus.values),
+                name="assessment_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:assessment", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+    def save_answers(self, changes: list["AnswerChange"], by) -> list["Answer"]:
+        """Save a page of answers all at once; return the answers that changed.
+
+        All or nothing: raises ReadOnlyError unless the assessment is a draft,
+        ValidationError if a changed answer breaks a rule, AnswerConflict if any changed
+        answer was saved by someone else since the page was read (its version moved on).
+        Each change is a conditional UPDATE on the version, so of two concurrent savers
+        of one answer only one can win; each writes one `answer.updated` event.
+        """
+        with transaction.atomic():
+            locked = Assessment.objects.select_for_update().get(pk=self.pk)
+            if not locked.is_draft:
+                raise ReadOnlyError()
+            stored = {
+                answer.pk: answer
+                for answer in self.answers.filter(pk__in=[c.answer_id for c in changes])
+                .select_related("criterion", "updated_by")
+                .prefetch_related("evidence")
+            }
+            changed, conflicts, now = [], [], timezone.now()
+            for change in changes:
+                answer = stored.get(change.answer_id)
+                if answer is None:
+                    raise ValidationError("An answer of another assessment was submitted.")
+                before, after = answer.snapshot(), change.values()
+                diff = sorted(field for field in after if after[field] != before[field])
+                if not diff:
+                    continue
+                problems = answer_problems(
+                    change.status, change.rationale, red_line=answer.criterion.red_line
+                )
+                if problems:
+                    code = answer.criterion.code
+                    raise ValidationError([f"{code}: {message}" for message in problems.values()])
+                updated = Answer.objects.filter(pk=answer.pk, version=change.version).update(
+                    status=change.status,
+                    rationale=change.rationale,
+                    recommendation=change.recommendation,
+                    version=F("version") + 1,
+                    updated_by=by,
+                    updated_at=now,
+                )
+                if not updated:
+                    conflicts.append((answer, change))
+                    continue
+                if "evidence" in diff:
+                    answer.evidence.set(change.evidence)
+                record(
+                    "answer.updated",
+                    actor=by,
+                    office=self.office_id,
+                    target=answer,
+                    assessment=self,
+                    before={"criterion": answer.criterion.code} | {f: before[f] for f in diff},
+                    after={"criterion": answer.criterion.code} | {f: after[f] for f in diff},
+                )
+                changed.append(answer)
+            if conflicts:
+                # Raising inside the block rolls back every answer of the page.
+                raise AnswerConflict(conflicts)
+        return changed
 
 
 class Answer(models.Model):
@@ -110,10 +231,129 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "criterion"], name="answer_one_per_criterion"
             ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=scoring.STATUSES), name="answer_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.criterion.code}: {self.status}"
+
+    def save(self, *args, **kwargs):
+        # The model's own guard, behind the views and forms: only a draft's answers change,
+        # and never into a state the rules forbid.
+        if (
+            self.assessment_id
+            and Assessment.objects.filter(pk=self.assessment_id)
+            .exclude(status=AssessmentStatus.DRAFT)
+            .exists()
+        ):
+            raise ReadOnlyError()
+        self.clean()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        problems = answer_problems(self.status, self.rationale, red_line=self.criterion.red_line)
+        if problems:
+            raise ValidationError(problems)
+
+    @property
+    def lacks_recommendation(self) -> bool:
+        return lacks_recommendation(self.status, self.recommendation)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status != scoring.NOT_ASSESSED
+
+    def evidence_ids(self) -> list[int]:
+        """Linked evidence ids, from the prefetched links when there are any."""
+        return sorted(evidence.pk for evidence in self.evidence.all())
+
+    def snapshot(self) -> dict:
+        """The values a reviewer edits, as the audit trail records them."""
+        return {
+            "status": self.status,
+            "rationale": self.rationale,
+            "recommendation": self.recommendation,
+            "evidence": self.evidence_ids(),
+        }
+
+    def link_evidence(self, evidence: "Evidence", by) -> bool:
+        """Link one evidence item to this answer (a draft's only), with its audit event.
+
+        Returns False when it was already linked. Raises the version, so a page opened
+        before the link sees a conflict rather than dropping it.
+        """
+        with transaction.atomic():
+            if not Assessment.objects.select_for_update().get(pk=self.assessment_id).is_draft:
+                raise ReadOnlyError()
+            if evidence.deployment_id != self.assessment.deployment_id:
+                raise ValidationError("Evidence of another deployment cannot be linked.")
+            if self.evidence.filter(pk=evidence.pk).exists():
+                return False
+            self.evidence.add(evidence)
+            Answer.objects.filter(pk=self.pk).update(
+                version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+            )
+            record(
+                "evidence.linked",
+                actor=by,
+                office=self.assessment.office_id,
+                target=evidence,
+                assessment=self.assessment_id,
+                after={
+                    "criterion": self.criterion.code,
+                    "answer": self.pk,
+                    "evidence": evidence.pk,
+                },
+            )
+        return True
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """What a reviewer submitted for one answer, with the version their page was based on."""
+
+    answer_id: int
+    version: int
+    status: str
+    rationale: str
+    recommendation: str
+    evidence: tuple[int, ...] = ()
+
+    def values(self) -> dict:
+        return {
+            "status": self.status,
+            "rationale": self.rationale,
+            "recommendation": self.recommendation,
+            "evidence": sorted(self.evidence),
+        }
+
+
+class AnswerConflict(Exception):
+    """Some answers were saved by someone else meanwhile; nothing of the page was saved.
+
+    `conflicts` holds (stored answer as read in the transaction, submitted change) pairs.
+    """
+
+    def __init__(self, conflicts: list[tuple[Answer, AnswerChange]]):
+        self.conflicts = conflicts
+        super().__init__(", ".join(answer.criterion.code for answer, _ in conflicts))
+
+
+@receiver(m2m_changed, sender=Answer.evidence.through)
+def _refuse_evidence_links_outside_drafts(sender, instance, action, reverse, pk_set, **kwargs):
+    """Linking or unlinking evidence changes an answer: drafts only, from either side."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        answers = Answer.objects.filter(pk=instance.pk)
+    elif pk_set:
+        answers = Answer.objects.filter(pk__in=pk_set)
+    else:
+        answers = instance.answers.all()
+    if answers.exclude(assessment__status=AssessmentStatus.DRAFT).exists():
+        raise ReadOnlyError()
 
 
 class EvidenceKind(models.TextChoices):

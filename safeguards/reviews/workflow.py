@@ -1,0 +1,311 @@
+"""The review workflow of DESIGN.md section 4: submit, return, approve, reopen.
+
+Each step checks its rule on the locked assessment row, then writes the new status, a
+WorkflowStep and an audit event in one transaction; a refusal raises WorkflowError with
+problems a person can act on, and changes nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from safeguards import scoring
+from safeguards.accounts import permissions
+from safeguards.accounts.permissions import Action
+from safeguards.audit.record import record
+
+from .models import (
+    JUSTIFICATION_MIN_LENGTH,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    StepKind,
+    WorkflowStep,
+    answer_problems,
+)
+
+COMMENT_MAX_LENGTH = 5000
+
+
+class WorkflowError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason an assessment cannot be submitted yet, tied to its criterion."""
+
+    code: str
+    category: str
+    message: str
+
+
+def submission_blockers(answers: list[Answer]) -> list[Blocker]:
+    """What stops submission, in framework order. Answers need `criterion__category` loaded."""
+    blockers = []
+    for answer in answers:
+        criterion = answer.criterion
+        rationale = answer.rationale.strip()
+        if answer.status == scoring.NOT_ASSESSED:
+            message = "not assessed yet"
+        elif answer.status == scoring.NOT_APPLICABLE and criterion.red_line:
+            message = "marked not applicable, which a red line never is"
+        elif answer.status == scoring.NOT_APPLICABLE and len(rationale) < JUSTIFICATION_MIN_LENGTH:
+            message = "not applicable without a justification"
+        elif not rationale:
+            message = "no rationale"
+        else:
+            continue
+        blockers.append(
+            Blocker(criterion.code, criterion.category.code, f"{criterion.code}: {message}.")
+        )
+    return blockers
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment.status = locked.status
+    return locked
+
+
+_WHICH = {
+    AssessmentStatus.DRAFT: "a draft",
+    AssessmentStatus.IN_REVIEW: "an assessment in review",
+    AssessmentStatus.APPROVED: "an approved assessment",
+}
+_IS = {
+    AssessmentStatus.DRAFT: "a draft",
+    AssessmentStatus.IN_REVIEW: "in review",
+    AssessmentStatus.APPROVED: "approved",
+}
+
+
+def _status_problem(assessment: Assessment, wanted: str, verb: str) -> list[str]:
+    if assessment.status == wanted:
+        return []
+    return [f"Only {_WHICH[wanted]} can be {verb}; this one is {_IS[assessment.status]}."]
+
+
+def _role_problem(by, assessment: Assessment, action: Action, who: str) -> list[str]:
+    if permissions.can(by, action, assessment.office_id):
+        return []
+    return [f"Only {who} of this office can do this."]
+
+
+def _comment_problem(comment: str, what: str) -> list[str]:
+    comment = (comment or "").strip()
+    if not comment:
+        return [f"Give a {what}."]
+    if len(comment) > COMMENT_MAX_LENGTH:
+        return [f"Keep the {what} under {COMMENT_MAX_LENGTH} characters."]
+    return []
+
+
+def _step(
+    assessment: Assessment, locked: Assessment, kind: str, new_status: str, by, comment: str = ""
+) -> WorkflowStep:
+    old_status = locked.status
+    locked.status = assessment.status = new_status
+    locked.save(update_fields=["status", "updated_at"])
+    step = WorkflowStep.objects.create(
+        assessment=locked, kind=kind, user=by, username=by.get_username(), comment=comment
+    )
+    record(
+        f"assessment.{kind}",
+        actor=by,
+        office=locked.office_id,
+        target=locked,
+        assessment=locked,
+        before={"status": old_status},
+        after={"status": new_status, "comment": comment} if comment else {"status": new_status},
+    )
+    return step
+
+
+def submit(assessment: Assessment, by) -> WorkflowStep:
+    """draft -> in_review, once every criterion is answered with a rationale."""
+    with transaction.atomic():
+        locked = _lock(assessment)
+        problems = _role_problem(by, locked, Action.EDIT, "a reviewer or approver")
+        problems += _status_problem(locked, AssessmentStatus.DRAFT, "submitted")
+        if not problems:
+            answers = list(locked.answers.select_related("criterion__category"))
+            problems = [blocker.message for blocker in submission_blockers(answers)]
+        if problems:
+            raise WorkflowError(problems)
+        return _step(assessment, locked, StepKind.SUBMITTED, AssessmentStatus.IN_REVIEW, by)
+
+
+def return_to_draft(assessment: Assessment, by, comment: str) -> WorkflowStep:
+    """in_review -> draft, with the approver's comment on what to change."""
+    with transaction.atomic():
+        locked = _lock(assessment)
+        problems = _role_problem(by, locked, Action.APPROVE, "an approver")
+        problems += _status_problem(locked, AssessmentStatus.IN_REVIEW, "returned to draft")
+        problems += _comment_problem(comment, "comment saying what needs work")
+        if problems:
+            raise WorkflowError(problems)
+        return _step(
+            assessment, locked, StepKind.RETURNED, AssessmentStatus.DRAFT, by, comment.strip()
+        )
+
+
+def approve(assessment: Assessment, by) -> WorkflowStep:
+    """in_review -> approved by an approver who scored nothing in it; freezes a report version."""
+    with transaction.atomic():
+        locked = _lock(assessment)
+        problems = _role_problem(by, locked, Action.APPROVE, "an approver")
+        problems += _status_problem(locked, AssessmentStatus.IN_REVIEW, "approved")
+        if not problems and permissions.has_scored(by, locked):
+            problems.append(
+                "You changed answers of this assessment, so another approver must sign it off."
+            )
+        if problems:
+            raise WorkflowError(problems)
+        step = _step(assessment, locked, StepKind.APPROVED, AssessmentStatus.APPROVED, by)
+        # Imported here: the reports app assembles reports from reviews models.
+        from safeguards.reports.freeze import freeze_report
+
+        freeze_report(locked, approved_by=by)
+        return step
+
+
+def reopen(assessment: Assessment, by, reason: str) -> WorkflowStep:
+    """approved -> draft, with the reason; the next approval freezes a new report version."""
+    with transaction.atomic():
+        locked = _lock(assessment)
+        problems = _role_problem(by, locked, Action.APPROVE, "an approver")
+        problems += _status_problem(locked, AssessmentStatus.APPROVED, "reopened")
+        problems += _comment_problem(reason, "reason for reopening")
+        if problems:
+            raise WorkflowError(problems)
+        return _step(
+            assessment, locked, StepKind.REOPENED, AssessmentStatus.DRAFT, by, reason.strip()
+        )
+
+
+def create_assessment(
+    deployment, framework_version, *, title: str, as_of, by, based_on: Assessment | None = None
+) -> Assessment:
+    """A new draft with one not-assessed answer per criterion of the framework version."""
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            office_id=deployment.office_id,
+            deployment=deployment,
+            framework_version=framework_version,
+            title=title,
+            as_of=as_of,
+            based_on=based_on,
+            created_by=by,
+        )
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, criterion=criterion)
+            for criterion in framework_version.criteria.order_by("position")
+        )
+        _record_created(assessment, by)
+    return assessment
+
+
+def _record_created(assessment: Assessment, by, **extra) -> None:
+    record(
+        "assessment.created",
+        actor=by,
+        office=assessment.office_id,
+        target=assessment,
+        assessment=assessment,
+        after={
+            "title": assessment.title,
+            "as_of": assessment.as_of,
+            "deployment": assessment.deployment_id,
+            "framework_version": assessment.framework_version_id,
+            "based_on": assessment.based_on_id,
+            **extra,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Reassessment:
+    assessment: Assessment
+    copied: tuple[str, ...]  # codes whose answers were carried over
+    unmatched: tuple[str, ...]  # codes of the earlier version with no criterion in the new one
+    new: tuple[str, ...]  # codes of the new version the earlier one did not have
+    reset: tuple[str, ...]  # matched, but the old status breaks a rule of the new version
+
+
+def reassessment_choices(source: Assessment):
+    """The versions a re-assessment may use: the source's own, or its framework's newest."""
+    from safeguards.catalog.models import FrameworkVersion
+
+    newest = (
+        FrameworkVersion.objects.filter(framework_id=source.framework_version.framework_id)
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return FrameworkVersion.objects.filter(
+        pk__in={source.framework_version_id, newest}
+    ).select_related("framework")
+
+
+def start_from(source: Assessment, framework_version, *, title: str, as_of, by) -> Reassessment:
+    """A new draft copying the source's answers and evidence links, matched by criterion code."""
+    if not reassessment_choices(source).filter(pk=framework_version.pk).exists():
+        raise WorkflowError(
+            ["A re-assessment uses the same framework version or that framework's newest."]
+        )
+    with transaction.atomic():
+        old = {
+            answer.criterion.code: answer
+            for answer in source.answers.select_related("criterion").prefetch_related("evidence")
+        }
+        assessment = Assessment.objects.create(
+            office_id=source.office_id,
+            deployment_id=source.deployment_id,
+            framework_version=framework_version,
+            title=title,
+            as_of=as_of,
+            based_on=source,
+            created_by=by,
+        )
+        criteria = list(framework_version.criteria.order_by("position"))
+        now, answers, links, copied, reset = timezone.now(), [], [], [], []
+        for criterion in criteria:
+            earlier = old.get(criterion.code)
+            if earlier is None:
+                answers.append(Answer(assessment=assessment, criterion=criterion))
+                continue
+            status = earlier.status
+            if answer_problems(status, earlier.rationale, red_line=criterion.red_line):
+                status = scoring.NOT_ASSESSED
+                reset.append(criterion.code)
+            copied.append(criterion.code)
+            answer = Answer(
+                assessment=assessment,
+                criterion=criterion,
+                status=status,
+                rationale=earlier.rationale,
+                recommendation=earlier.recommendation,
+                updated_by=by,
+                updated_at=now,
+            )
+            answers.append(answer)
+            links.extend((answer, evidence.pk) for evidence in earlier.evidence.all())
+        Answer.objects.bulk_create(answers)
+        Link = Answer.evidence.through
+        Link.objects.bulk_create(Link(answer_id=a.pk, evidence_id=e) for a, e in links)
+        codes = {criterion.code for criterion in criteria}
+        result = Reassessment(
+            assessment=assessment,
+            copied=tuple(copied),
+            unmatched=tuple(code for code in old if code not in codes),
+            new=tuple(criterion.code for criterion in criteria if criterion.code not in old),
+            reset=tuple(reset),
+        )
+        _record_created(
+            assessment, by, copied=len(copied), unmatched=list(result.unmatched), reset=reset
+        )
+    return result
