@@ -1,6 +1,7 @@
 """Frameworks of safeguard criteria, loaded from YAML files; a published version never changes."""
 
 from django.db import models
+from django.urls import reverse
 
 from safeguards import scoring
 
@@ -24,6 +25,23 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:framework", args=[self.slug])
+
+
+class FrameworkVersionQuerySet(models.QuerySet):
+    def with_catalog(self) -> "FrameworkVersionQuerySet":
+        """Categories, criteria and references in a fixed number of queries, whatever the size."""
+        return self.select_related("framework").prefetch_related(
+            models.Prefetch("categories", queryset=Category.objects.order_by("position")),
+            models.Prefetch(
+                "categories__criteria", queryset=Criterion.objects.order_by("position")
+            ),
+            models.Prefetch(
+                "categories__criteria__references", queryset=Reference.objects.order_by("position")
+            ),
+        )
+
 
 class FrameworkVersion(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
@@ -40,6 +58,8 @@ class FrameworkVersion(models.Model):
     loaded_at = models.DateTimeField(auto_now_add=True)
     loaded_by = models.CharField(max_length=150)
 
+    objects = FrameworkVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["framework__slug", "-version"]
         constraints = [
@@ -50,6 +70,9 @@ class FrameworkVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:framework_version", args=[self.framework.slug, self.version])
 
     @property
     def slug(self) -> str:
@@ -137,3 +160,8 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return self.source
+
+    @property
+    def link(self) -> str:
+        """The URL if it is a web address (the loader admits no other), else nothing to link."""
+        return self.url if self.url.startswith(("https://", "http://")) else ""

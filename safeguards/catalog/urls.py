@@ -1,8 +1,10 @@
 from django.urls import path
 
-from safeguards.accounts.views import home  # placeholder until this app's views exist
+from . import views
 
 app_name = "catalog"
 urlpatterns = [
-    path("", home, name="framework_list"),  # PLACEHOLDER
+    path("", views.framework_list, name="framework_list"),
+    path("<slug:slug>/", views.framework, name="framework"),
+    path("<slug:slug>/v<int:version>/", views.framework_version, name="framework_version"),
 ]
