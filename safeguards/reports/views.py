@@ -1,1 +1,164 @@
-"""Views of the reports app."""
+"""The report page, its downloads (current and frozen versions) and the verification page."""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from safeguards.accounts.permissions import get_for_user, office_ids
+from safeguards.reviews.models import Assessment, AssessmentStatus
+
+from . import pdf
+from .data import live_report
+from .exports import render_csv, render_json
+from .forms import FingerprintForm, ReportFileForm
+from .present import presentation
+from .verify import verify_file, verify_fingerprint
+
+
+def _assessment(request, pk):
+    queryset = Assessment.objects.select_related("deployment")
+    return get_for_user(request.user, queryset, pk=pk)
+
+
+def _current_version(assessment):
+    """The latest frozen version of an approved assessment, else None (show the live draft)."""
+    if assessment.status != AssessmentStatus.APPROVED:
+        return None
+    return assessment.report_versions.order_by("-number").first()
+
+
+def _version(assessment, number):
+    version = assessment.report_versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such report version.")
+    return version
+
+
+def _download(content: bytes, content_type: str, assessment, label: str, ext: str):
+    name = slugify(assessment.deployment.name)[:40] or "report"
+    filename = f"safeguards-{assessment.pk}-{name}-{label}.{ext}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _current_data(assessment):
+    version = _current_version(assessment)
+    if version is not None:
+        return version, json.loads(version.canonical_json)
+    return None, live_report(assessment).as_dict()
+
+
+def _label(data):
+    if data["status"] == "approved":
+        return f"v{data['report_version']}"
+    return f"draft-{data['fingerprint'][:12]}"
+
+
+@require_GET
+def report_page(request, pk):
+    assessment = _assessment(request, pk)
+    version, data = _current_data(assessment)
+    context = presentation(data)
+    context.update(
+        assessment=assessment,
+        version=version,
+        versions=assessment.report_versions.defer("pdf", "canonical_json").order_by("-number"),
+        back_url=_assessment_url(assessment),
+    )
+    return render(request, "reports/report.html", context)
+
+
+def _assessment_url(assessment):
+    try:
+        return assessment.get_absolute_url()
+    except NoReverseMatch:  # the assessment pages are another app's; until they exist
+        return reverse("reviews:assessment_list")
+
+
+@require_GET
+def current_pdf(request, pk):
+    assessment = _assessment(request, pk)
+    version = _current_version(assessment)
+    if version is not None:
+        return _download(
+            bytes(version.pdf), "application/pdf", assessment, f"v{version.number}", "pdf"
+        )
+    data = live_report(assessment).as_dict()
+    return _download(pdf.draft_pdf(data), "application/pdf", assessment, _label(data), "pdf")
+
+
+@require_GET
+def current_json(request, pk):
+    assessment = _assessment(request, pk)
+    _, data = _current_data(assessment)
+    return _download(render_json(data), "application/json", assessment, _label(data), "json")
+
+
+@require_GET
+def current_csv(request, pk):
+    assessment = _assessment(request, pk)
+    _, data = _current_data(assessment)
+    return _download(render_csv(data), "text/csv; charset=utf-8", assessment, _label(data), "csv")
+
+
+@require_GET
+def version_pdf(request, pk, number):
+    assessment = _assessment(request, pk)
+    version = _version(assessment, number)
+    return _download(bytes(version.pdf), "application/pdf", assessment, f"v{number}", "pdf")
+
+
+@require_GET
+def version_json(request, pk, number):
+    assessment = _assessment(request, pk)
+    version = _version(assessment, number)
+    content = version.canonical_json.encode()
+    return _download(content, "application/json", assessment, f"v{number}", "json")
+
+
+@require_GET
+def version_csv(request, pk, number):
+    assessment = _assessment(request, pk)
+    data = json.loads(_version(assessment, number).canonical_json)
+    return _download(render_csv(data), "text/csv; charset=utf-8", assessment, f"v{number}", "csv")
+
+
+def _verify_page(request, fingerprint_form=None, file_form=None, outcome=None, status=200):
+    context = {
+        "fingerprint_form": fingerprint_form or FingerprintForm(),
+        "file_form": file_form or ReportFileForm(),
+        "outcome": outcome,
+    }
+    return render(request, "reports/verify.html", context, status=status)
+
+
+@require_GET
+def verify(request):
+    return _verify_page(request)
+
+
+@require_POST
+def verify_fingerprint_view(request):
+    form = FingerprintForm(request.POST)
+    if not form.is_valid():
+        return _verify_page(request, fingerprint_form=form, status=400)
+    outcome = verify_fingerprint(form.cleaned_data["fingerprint"], set(office_ids(request.user)))
+    return _verify_page(request, outcome=outcome)
+
+
+@require_POST
+def verify_file_view(request):
+    form = ReportFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _verify_page(request, file_form=form, status=400)
+    raw = form.cleaned_data["file"].read()
+    outcome = verify_file(raw, set(office_ids(request.user)))
+    return _verify_page(request, outcome=outcome)

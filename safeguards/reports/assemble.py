@@ -1,0 +1,315 @@
+"""One gap report assembled from plain data: frozen dataclasses in, a Report out (DESIGN.md §6).
+
+Pure: no Django, no database, no I/O. Every number comes from `safeguards.scoring`, every hash
+from `safeguards.canonical`, so the HTML, PDF, JSON and CSV renderings cannot disagree.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from safeguards import canonical, scoring
+
+SCHEMA = "safeguards.gap-report/1"
+DRAFT = "draft"
+APPROVED = "approved"
+
+# Keys left out of the fingerprinted content (DESIGN.md §6).
+UNFINGERPRINTED = ("fingerprint", "generated_at")
+
+DEPLOYMENT_FIELDS = (
+    "name",
+    "operator",
+    "vendor",
+    "technology",
+    "contract_reference",
+    "contract_value",
+    "period_start",
+    "period_end",
+    "units_with_access",
+    "purposes",
+    "data_sources",
+    "connected_systems",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    title: str
+    kind: str = ""
+    url: str = ""
+    citation: str = ""
+    sha256: str = ""
+    retrieved_on: str | None = None
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    code: str
+    category: str
+    title: str
+    question: str
+    severity: str
+    weight: int | None
+    red_line: bool
+    status: str = scoring.NOT_ASSESSED
+    rationale: str = ""
+    recommendation: str = ""
+    evidence: tuple[EvidenceInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalInput:
+    role: str
+    username: str
+    at: str
+
+
+@dataclass(frozen=True)
+class DeploymentInput:
+    id: int
+    name: str
+    operator: str = ""
+    vendor: str = ""
+    technology: str = ""
+    contract_reference: str = ""
+    contract_value: str | None = None  # decimal as text: a float's digits could drift
+    period_start: str | None = None
+    period_end: str | None = None
+    units_with_access: str = ""
+    purposes: str = ""
+    data_sources: str = ""
+    connected_systems: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class FrameworkInput:
+    slug: str
+    version: int
+    title: str
+    sha256: str
+    publisher: str = ""
+    source_name: str = ""
+    adequate: int = 80
+    significant_gaps: int = 50
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    office: str
+    deployment: DeploymentInput
+    framework: FrameworkInput
+    assessment_id: int
+    assessment_title: str
+    as_of: str
+    assessment_status: str
+    categories: tuple[CategoryInput, ...]
+    criteria: tuple[CriterionInput, ...]
+    approvals: tuple[ApprovalInput, ...] = ()
+    audit_events: int = 0
+    audit_head: str | None = None
+    report_version: int | None = None
+    generated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """The assembled report: its content (what the fingerprint covers) and the scoring result."""
+
+    content: dict[str, Any]
+    generated_at: str
+    fingerprint: str
+    result: scoring.Result = field(repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The whole JSON document of DESIGN.md §6 (a fresh copy each call)."""
+        data = copy.deepcopy(self.content)
+        data["fingerprint"] = self.fingerprint
+        data["generated_at"] = self.generated_at
+        return data
+
+    def canonical_json(self) -> bytes:
+        return canonical.canonical_json(self.as_dict())
+
+    @property
+    def is_draft(self) -> bool:
+        return self.content["status"] != APPROVED
+
+
+def number(value: Decimal | Fraction | int) -> int | float:
+    """A JSON number in its shortest form: 100 not 100.0, 72.5, 0.667.
+
+    Whole numbers are written without a decimal point so the canonical JSON is the same
+    whether it is made by Python, JavaScript or by hand; others go through float, whose repr
+    is the shortest text that reads back to the same value.
+    """
+    value = (
+        Decimal(value)
+        if not isinstance(value, Fraction)
+        else Decimal(value.numerator) / value.denominator
+    )
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def score_number(value: Fraction | None) -> int | float | None:
+    return None if value is None else number(scoring.round_half_up(value, 1))
+
+
+def rate_number(value: Fraction | None) -> int | float | None:
+    return None if value is None else number(scoring.round_half_up(value, 3))
+
+
+def credit_number(status: str) -> int | float | None:
+    earned = scoring.credit(status)
+    return None if earned is None else number(earned)
+
+
+def fingerprint_of(data: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON without `fingerprint` and `generated_at`."""
+    return canonical.fingerprint({k: v for k, v in data.items() if k not in UNFINGERPRINTED})
+
+
+def operator_question(code: str, title: str, question: str) -> str:
+    """A question ready to send to the operator about an undisclosed criterion."""
+    asked = " ".join(question.split())
+    if asked and asked[-1] not in "?.":
+        asked += "?"
+    return (
+        f"{title} ({code}): {asked} If so, please send the document that shows it (for example "
+        "the policy, contract clause or record, with its date and section); if not, please say so."
+    )
+
+
+def _evidence(item: EvidenceInput) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "kind": item.kind or None,
+        "url": item.url or None,
+        "citation": item.citation or None,
+        "sha256": item.sha256 or None,
+        "retrieved_on": item.retrieved_on,
+        "excerpt": item.excerpt or None,
+    }
+
+
+def scoring_criteria(criteria) -> list[scoring.Criterion]:
+    return [
+        scoring.Criterion(
+            code=c.code,
+            category=c.category,
+            severity=c.severity,
+            red_line=c.red_line,
+            weight=c.weight,
+        )
+        for c in criteria
+    ]
+
+
+def assemble(data: ReportInput) -> Report:
+    """Score the assessment and lay out every key of the report JSON."""
+    framework = data.framework
+    thresholds = scoring.Thresholds(framework.adequate, framework.significant_gaps)
+    result = scoring.assess(
+        scoring_criteria(data.criteria),
+        {c.code: c.status for c in data.criteria},
+        thresholds,
+    )
+    # Categories with no criteria still appear (with no score), in framework order.
+    scored = {category.code: category for category in result.categories}
+    categories = []
+    for category in data.categories:
+        found = scored.get(category.code)
+        categories.append(
+            {
+                "code": category.code,
+                "title": category.title,
+                "score": score_number(found.score) if found else None,
+                "applicable": found.applicable if found else 0,
+                "criteria": found.total if found else 0,
+            }
+        )
+    criteria = [
+        {
+            "code": c.code,
+            "category": c.category,
+            "title": c.title,
+            "question": c.question,
+            "severity": c.severity,
+            "weight": scoring.effective_weight(c.severity, c.weight),
+            "red_line": c.red_line,
+            "status": c.status,
+            "credit": credit_number(c.status),
+            "rationale": c.rationale,
+            "recommendation": c.recommendation,
+            "evidence": [_evidence(item) for item in c.evidence],
+        }
+        for c in data.criteria
+    ]
+    questions = [
+        {"code": c.code, "question": operator_question(c.code, c.title, c.question)}
+        for c in data.criteria
+        if c.status == scoring.UNDISCLOSED
+    ]
+    deployment = {"id": data.deployment.id}
+    deployment.update({name: getattr(data.deployment, name) for name in DEPLOYMENT_FIELDS})
+    content = {
+        "schema": SCHEMA,
+        "status": APPROVED if data.report_version is not None else DRAFT,
+        "report_version": data.report_version,
+        "office": {"name": data.office},
+        "deployment": deployment,
+        "framework": {
+            "slug": framework.slug,
+            "version": framework.version,
+            "title": framework.title,
+            "publisher": framework.publisher,
+            "source_name": framework.source_name,
+            "sha256": framework.sha256,
+            "thresholds": {
+                "adequate": framework.adequate,
+                "significant_gaps": framework.significant_gaps,
+            },
+        },
+        "assessment": {
+            "id": data.assessment_id,
+            "title": data.assessment_title,
+            "as_of": data.as_of,
+            "status": data.assessment_status,
+        },
+        "summary": {
+            "overall_score": score_number(result.overall),
+            "verdict": result.verdict,
+            "red_line_breaches": list(result.red_line_breaches),
+            "gaps": list(result.gaps),
+            "counts": result.counts_dict(),
+            "disclosure_rate": rate_number(result.disclosure_rate),
+            "applicable": result.applicable,
+            "criteria": len(data.criteria),
+        },
+        "categories": categories,
+        "criteria": criteria,
+        "questions": questions,
+        "approvals": [{"role": a.role, "username": a.username, "at": a.at} for a in data.approvals],
+        "audit": {"events": data.audit_events, "head": data.audit_head},
+    }
+    return Report(
+        content=content,
+        generated_at=data.generated_at,
+        fingerprint=fingerprint_of(content),
+        result=result,
+    )

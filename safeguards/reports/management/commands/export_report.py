@@ -1,0 +1,59 @@
+"""Write an assessment's report as PDF, JSON or CSV: the current one or a frozen version."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safeguards.reports import pdf
+from safeguards.reports.data import live_report
+from safeguards.reports.exports import render_csv, render_json
+from safeguards.reports.models import ReportVersion
+from safeguards.reviews.models import Assessment, AssessmentStatus
+
+
+class Command(BaseCommand):
+    help = (
+        "Export an assessment's gap report. Without --report-version: the latest approved "
+        "version if the assessment is approved, else the live draft."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("--format", choices=["pdf", "json", "csv"], default="json")
+        parser.add_argument("--report-version", type=int, dest="number")
+        parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+
+    def handle(self, *args, assessment_id, format, number, output, **options):
+        assessment = Assessment.objects.filter(pk=assessment_id).first()
+        if assessment is None:
+            raise CommandError(f"There is no assessment {assessment_id}.")
+        versions = ReportVersion.objects.filter(assessment=assessment).order_by("-number")
+        if number is not None:
+            version = versions.filter(number=number).first()
+            if version is None:
+                raise CommandError(f"Assessment {assessment_id} has no report version {number}.")
+        elif assessment.status == AssessmentStatus.APPROVED:
+            version = versions.first()
+        else:
+            version = None
+        content = self.content(assessment, version, format)
+        if output:
+            Path(output).write_bytes(content)
+            self.stderr.write(f"Wrote {len(content)} bytes to {output}.")
+        else:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+
+    def content(self, assessment, version, format) -> bytes:
+        if version is not None:
+            if format == "pdf":
+                return bytes(version.pdf)
+            if format == "json":
+                return version.canonical_json.encode()
+            return render_csv(json.loads(version.canonical_json))
+        data = live_report(assessment).as_dict()
+        if format == "pdf":
+            return pdf.render_pdf(data)
+        return render_json(data) if format == "json" else render_csv(data)

@@ -1,0 +1,171 @@
+"""What the HTML page and the PDF show, derived from a report's JSON alone (pure, no Django).
+
+Working from the JSON means a frozen version is shown from exactly what was approved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from safeguards import scoring
+
+TOP_GAPS = 5
+SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
+VERDICT_SENTENCES = {
+    scoring.RED_LINE_BREACHED: (
+        "At least one red-line safeguard is not met. Under this framework the deployment should "
+        "not continue as it stands, whatever its overall score."
+    ),
+    scoring.ADEQUATE: (
+        "The deployment has the safeguards this framework asks for; the remaining gaps are minor."
+    ),
+    scoring.SIGNIFICANT_GAPS: (
+        "The deployment has some of the safeguards this framework asks for, with significant "
+        "gaps that should be closed."
+    ),
+    scoring.INADEQUATE: "The deployment lacks most of the safeguards this framework asks for.",
+    None: "No verdict: no criterion applies to this deployment yet.",
+}
+ROLE_LABELS = {
+    "reviewer": "Scored by",
+    "submitter": "Submitted for review by",
+    "approver": "Approved by",
+}
+
+
+def score_text(value: float | int | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def percent_text(rate: float | int | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.1f} %"
+
+
+def _bar_colour(score: float | int, thresholds: dict[str, int]) -> str:
+    if score >= thresholds["adequate"]:
+        return "#2e6b30"
+    if score >= thresholds["significant_gaps"]:
+        return "#8a6100"
+    return "#a4262c"
+
+
+def category_chart(categories: list[dict[str, Any]], thresholds: dict[str, int]) -> str:
+    """A horizontal bar chart of category scores as inline SVG markup (already escaped).
+
+    Presentation attributes only (no style attributes: the page's CSP forbids them); the
+    <title> and <desc> give screen readers the same figures as the bars.
+    """
+    label_w, bar_w, row_h, top = 250, 330, 26, 30
+    width = label_w + bar_w + 60
+    height = top + row_h * len(categories) + 10
+    described = "; ".join(f"{c['code']} {c['title']}: {score_text(c['score'])}" for c in categories)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
+        f'aria-labelledby="chart-title chart-desc" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="DejaVu Sans, sans-serif" font-size="12">',
+        '<title id="chart-title">Score by category (0 to 100)</title>',
+        f'<desc id="chart-desc">{escape(described)}</desc>',
+    ]
+    for name, value in (
+        ("significant gaps", thresholds["significant_gaps"]),
+        ("adequate", thresholds["adequate"]),
+    ):
+        x = label_w + bar_w * value / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{height - 6}" stroke="#555" '
+            f'stroke-dasharray="3 3" stroke-width="1"/>'
+            f'<text x="{x:.1f}" y="{top - 12}" text-anchor="middle" fill="#333" font-size="10">'
+            f"{escape(name)} {value}</text>"
+        )
+    for index, category in enumerate(categories):
+        y = top + index * row_h
+        label = f"{category['code']} {category['title']}"
+        if len(label) > 38:
+            label = label[:37] + "…"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="#111">'
+            f"{escape(label)}</text>"
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="16" fill="#eceff3"/>'
+        )
+        score = category["score"]
+        if score is None:
+            parts.append(
+                f'<text x="{label_w + 6}" y="{y + 16}" fill="#333">n/a (no applicable '
+                f"criteria)</text>"
+            )
+            continue
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * score / 100:.1f}" height="16" '
+            f"fill={quoteattr(_bar_colour(score, thresholds))}/>"
+            f'<text x="{label_w + bar_w + 6}" y="{y + 16}" fill="#111">{score_text(score)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _criterion_row(row: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
+    return {
+        **row,
+        "category_title": titles.get(row["category"], ""),
+        "status_label": scoring.STATUS_LABELS[row["status"]],
+        "severity_label": SEVERITY_LABELS[row["severity"]],
+        "credit_text": "—" if row["credit"] is None else f"{row['credit']:g}",
+        "evidence": [
+            {**item, "href": item["url"] if _linkable(item["url"]) else None}
+            for item in row["evidence"]
+        ],
+    }
+
+
+def _linkable(url: str | None) -> bool:
+    """Only plain web addresses become links on the page; anything else stays text."""
+    return bool(url) and url.lower().startswith(("https://", "http://"))
+
+
+def presentation(data: dict[str, Any]) -> dict[str, Any]:
+    """Template context for one report: the JSON plus labels, groupings and the chart."""
+    summary = data["summary"]
+    titles = {category["code"]: category["title"] for category in data["categories"]}
+    rows = [_criterion_row(row, titles) for row in data["criteria"]]
+    by_code = {row["code"]: row for row in rows}
+    breaches = set(summary["red_line_breaches"])
+    gaps = [
+        {**by_code[code], "priority": index, "breach": code in breaches}
+        for index, code in enumerate(summary["gaps"], start=1)
+    ]
+    questions = [
+        {**question, "title": by_code[question["code"]]["title"]} for question in data["questions"]
+    ]
+    sections = [
+        {
+            **category,
+            "score_text": score_text(category["score"]),
+            "criteria": [row for row in rows if row["category"] == category["code"]],
+        }
+        for category in data["categories"]
+    ]
+    counts = summary["counts"]
+    fingerprint = data.get("fingerprint", "")
+    return {
+        "report": data,
+        "is_draft": data["status"] != "approved",
+        "fingerprint": fingerprint,
+        "short_fingerprint": fingerprint[:16],
+        "verdict_label": scoring.VERDICT_LABELS.get(summary["verdict"], "No verdict"),
+        "verdict_sentence": VERDICT_SENTENCES.get(summary["verdict"], ""),
+        "overall_text": score_text(summary["overall_score"]),
+        "disclosure_text": percent_text(summary["disclosure_rate"]),
+        "counts": [(scoring.STATUS_LABELS[status], counts[status]) for status in scoring.STATUSES],
+        "breaches": [by_code[code] for code in summary["red_line_breaches"]],
+        "gaps": gaps,
+        "top_gaps": gaps[:TOP_GAPS],
+        "questions": questions,
+        "sections": sections,
+        "chart": category_chart(data["categories"], data["framework"]["thresholds"]),
+        "approvals": [
+            {**approval, "role_label": ROLE_LABELS.get(approval["role"], approval["role"])}
+            for approval in data["approvals"]
+        ],
+        "weights": scoring.DEFAULT_WEIGHTS,
+    }

@@ -1,0 +1,178 @@
+"""Is this report one we approved? The answer for a fingerprint, a report PDF or a report JSON.
+
+Shared by the verification page and `manage.py verify_report`. Outcomes and exit statuses:
+matches (0) — intact and identical to an approved version; altered (1) — the file contradicts
+itself or the approved original; unmatched (2) — intact but no approved version here has it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from safeguards import canonical
+
+from .check import Unreadable, check_report, embedded_json, parse_json
+from .models import ReportVersion
+
+MATCHES, ALTERED, UNMATCHED, UNREADABLE = "matches", "altered", "unmatched", "unreadable"
+EXIT_STATUS = {MATCHES: 0, ALTERED: 1, UNREADABLE: 1, UNMATCHED: 2}
+MIN_PREFIX = 16  # the footer of every PDF page shows the first 16 characters
+_HEX = re.compile(r"^[0-9a-f]{16,64}$")
+
+
+@dataclass
+class Outcome:
+    kind: str
+    headline: str
+    details: list[str] = field(default_factory=list)
+    version: ReportVersion | None = None
+    # False when the version belongs to an office the asker is not a member of.
+    disclosed: bool = True
+
+    @property
+    def exit_status(self) -> int:
+        return EXIT_STATUS[self.kind]
+
+
+def _versions():
+    return ReportVersion.objects.select_related("assessment__deployment").defer(
+        "pdf", "canonical_json"
+    )
+
+
+def describe(version: ReportVersion, office_ids: set[int] | None) -> tuple[str, bool]:
+    """Who approved what, or only that it exists if the asker is not in the version's office.
+
+    A fingerprint is only known to someone holding the report, so confirming that it was
+    approved here tells them little; which deployment, office and people it concerns is
+    withheld from non-members all the same. `office_ids` None means the server operator.
+    """
+    if office_ids is not None and version.office_id not in office_ids:
+        return (
+            "It matches a report approved by another office on this installation. Its details "
+            "are not shown because you are not a member of that office.",
+            False,
+        )
+    return (
+        f"It matches approved version {version.number} of the report on "
+        f"“{version.assessment.deployment.name}” (assessment “{version.assessment.title}”, "
+        f"number {version.assessment_id}), approved by {version.approved_by_username} on "
+        f"{version.approved_at:%Y-%m-%d at %H:%M} UTC. Fingerprint {version.fingerprint}.",
+        True,
+    )
+
+
+def _matched(version: ReportVersion, office_ids, headline: str, details=()) -> Outcome:
+    text, disclosed = describe(version, office_ids)
+    return Outcome(MATCHES, headline, [text, *details], version if disclosed else None, disclosed)
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[\s:]", "", text).lower()
+
+
+def verify_fingerprint(text: str, office_ids: set[int] | None = None) -> Outcome:
+    """A pasted fingerprint (all 64 characters, or at least the 16 of a page footer), or the
+    SHA-256 of an approved PDF file."""
+    value = normalise(text)
+    if not _HEX.match(value):
+        return Outcome(
+            UNREADABLE,
+            "That is not a fingerprint.",
+            ["A fingerprint is 64 characters 0–9 and a–f; a page footer shows its first 16."],
+        )
+    found = list(_versions().filter(fingerprint__startswith=value)[:2])
+    if not found and len(value) == 64:
+        found = list(_versions().filter(pdf_sha256=value)[:2])
+    if len(found) > 1:
+        return Outcome(
+            UNREADABLE,
+            "More than one approved report starts with these characters.",
+            ["Paste the whole fingerprint from the report's cover page."],
+        )
+    if not found:
+        return Outcome(
+            UNMATCHED,
+            "No approved report here has this fingerprint.",
+            [
+                "It may be a draft (drafts are never approved versions), a report from another "
+                "installation, or the fingerprint was copied wrongly."
+            ],
+        )
+    return _matched(found[0], office_ids, "This fingerprint belongs to an approved report.")
+
+
+def verify_file(raw: bytes, office_ids: set[int] | None = None) -> Outcome:
+    """A report PDF (matched by its SHA-256, or through the JSON inside it) or a report JSON."""
+    try:
+        if raw.startswith(b"%PDF-"):
+            return _verify_pdf(raw, office_ids)
+        return _verify_json(parse_json(raw), office_ids)
+    except Unreadable as error:
+        return Outcome(UNREADABLE, "This file cannot be verified.", [str(error)])
+
+
+def _verify_pdf(raw: bytes, office_ids) -> Outcome:
+    digest = canonical.sha256_hex(raw)
+    version = _versions().filter(pdf_sha256=digest).first()
+    if version is not None:
+        return _matched(
+            version,
+            office_ids,
+            "Intact: this PDF is byte for byte the one that was approved.",
+            [f"SHA-256 of the file: {digest}."],
+        )
+    inside = embedded_json(raw)
+    if inside is None:
+        return Outcome(
+            UNMATCHED,
+            "This PDF matches no approved report here.",
+            [
+                "It carries no report data to check (report.json), so its pages could not be "
+                "checked either; it was not made by Safeguards or was re-saved by another program."
+            ],
+        )
+    outcome = _verify_json(parse_json(inside), office_ids, in_pdf=True)
+    if outcome.kind == MATCHES:
+        # Approved PDFs are only ever handed out as the stored bytes: different bytes around
+        # approved data mean the pages were edited or the file was re-saved.
+        return Outcome(
+            ALTERED,
+            "Altered: this PDF is not the file that was approved.",
+            [
+                "The data embedded in it matches an approved version, but the PDF file itself "
+                f"differs from the approved one (its SHA-256 is {digest}). Its pages may have "
+                "been edited, or a program re-saved it. Download the approved PDF again to "
+                "compare.",
+                *outcome.details,
+            ],
+            outcome.version,
+            outcome.disclosed,
+        )
+    return outcome
+
+
+def _verify_json(data: dict, office_ids, in_pdf: bool = False) -> Outcome:
+    what = "The report data inside this PDF" if in_pdf else "This report"
+    check = check_report(data)
+    if not check.intact:
+        return Outcome(ALTERED, f"Altered: {what.lower()} does not add up.", check.problems)
+    version = _versions().filter(fingerprint=check.fingerprint).first()
+    if version is not None:
+        return _matched(
+            version,
+            office_ids,
+            f"Intact: {what.lower()} matches an approved version.",
+            ["Its fingerprint and every score were recomputed from the file and agree."],
+        )
+    reason = (
+        "It is a draft, and drafts are never approved versions."
+        if data.get("status") != "approved"
+        else "It may come from another installation, or from a version since removed."
+    )
+    return Outcome(
+        UNMATCHED,
+        f"Intact, but {what.lower()} matches no approved version here.",
+        ["Its fingerprint and every score were recomputed from the file and agree.", reason],
+    )
