@@ -2,8 +2,41 @@
 
 from django.urls import path
 
-from safeguards.accounts.views import home  # placeholder until the views exist
+from .views import assessment_category as category
+from .views import assessment_workflow as steps
+from .views import assessments
 
 urlpatterns = [
-    path("assessments/", home, name="assessment_list"),  # PLACEHOLDER
+    path("assessments/", assessments.assessment_list, name="assessment_list"),
+    path("deployments/<int:pk>/assess/", assessments.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment"),
+    path(
+        "assessments/<int:pk>/categories/<str:code>/",
+        category.assessment_category,
+        name="assessment_category",
+    ),
+    path(
+        "assessments/<int:pk>/categories/<str:code>/save-next/",
+        category.assessment_category_save_next,
+        name="assessment_category_save_next",
+    ),
+    path(
+        "assessments/<int:pk>/categories/<str:code>/resolve/",
+        category.assessment_category_resolve,
+        name="assessment_category_resolve",
+    ),
+    path(
+        "assessments/<int:pk>/next-unanswered/",
+        assessments.assessment_next_unanswered,
+        name="assessment_next_unanswered",
+    ),
+    path("assessments/<int:pk>/submit/", steps.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/return/", steps.assessment_return, name="assessment_return"),
+    path("assessments/<int:pk>/approve/", steps.assessment_approve, name="assessment_approve"),
+    path("assessments/<int:pk>/reopen/", steps.assessment_reopen, name="assessment_reopen"),
+    path(
+        "assessments/<int:pk>/reassess/",
+        assessments.assessment_reassess,
+        name="assessment_reassess",
+    ),
 ]

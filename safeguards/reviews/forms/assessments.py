@@ -1,0 +1,152 @@
+"""Forms of assessments: the list filters, starting one, scoring answers, workflow comments."""
+
+from django import forms
+from django.utils import timezone
+
+from safeguards import scoring
+from safeguards.catalog.models import Framework, FrameworkVersion
+
+from ..models import AnswerChange, AssessmentStatus, answer_problems, lacks_recommendation
+from ..workflow import COMMENT_MAX_LENGTH
+
+TEXT_MAX_LENGTH = 20000
+
+
+class AssessmentFilterForm(forms.Form):
+    q = forms.CharField(label="Title contains", required=False, max_length=200)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *AssessmentStatus.choices]
+    )
+    deployment = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    framework = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, deployments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deployment"].choices = [("", "Any deployment")] + [
+            (deployment.pk, deployment.name) for deployment in deployments
+        ]
+        self.fields["framework"].choices = [("", "Any framework")] + list(
+            Framework.objects.values_list("slug", "title")
+        )
+
+
+class FrameworkVersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: FrameworkVersion) -> str:
+        return f"{obj.title} — version {obj.version} (published {obj.published:%Y-%m-%d})"
+
+
+class AssessmentStartForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    framework_version = FrameworkVersionChoiceField(
+        label="Framework version", queryset=FrameworkVersion.objects.none(), empty_label=None
+    )
+    as_of = forms.DateField(
+        label="As of",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date the findings describe; evidence after it is out of scope.",
+    )
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = list(versions)
+        field = self.fields["framework_version"]
+        field.queryset = FrameworkVersion.objects.filter(pk__in=[v.pk for v in versions])
+        field.choices = [(v.pk, field.label_from_instance(v)) for v in versions]
+        if versions and not self.is_bound:
+            self.initial.setdefault("framework_version", versions[0].pk)
+        self.initial.setdefault("as_of", timezone.localdate())
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the assessment a title.")
+        return title
+
+
+class AnswerForm(forms.Form):
+    """One criterion's answer on a category page; prefixed with the answer's id."""
+
+    status = forms.ChoiceField(
+        choices=[(status, scoring.STATUS_LABELS[status]) for status in scoring.STATUSES],
+        widget=forms.RadioSelect,
+    )
+    rationale = forms.CharField(
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why this status, citing the evidence. For not applicable: the justification.",
+    )
+    recommendation = forms.CharField(
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the operator should do to close the gap.",
+    )
+    evidence = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple, label="Linked evidence"
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, answer, evidence_choices, **kwargs):
+        kwargs.setdefault("prefix", f"a{answer.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": answer.status,
+                "rationale": answer.rationale,
+                "recommendation": answer.recommendation,
+                "evidence": answer.evidence_ids(),
+                "version": answer.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.answer = answer
+        self.fields["evidence"].choices = evidence_choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" in cleaned and "rationale" in cleaned:
+            problems = answer_problems(
+                cleaned["status"], cleaned["rationale"], red_line=self.answer.criterion.red_line
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return cleaned
+
+    @property
+    def lacks_recommendation(self) -> bool:
+        """The warning shown beside a gap without a recommendation, for what is on the page."""
+        if self.is_bound:
+            return lacks_recommendation(
+                self.data.get(self.add_prefix("status"), ""),
+                self.data.get(self.add_prefix("recommendation"), ""),
+            )
+        return self.answer.lacks_recommendation
+
+    def change(self) -> AnswerChange:
+        data = self.cleaned_data
+        return AnswerChange(
+            answer_id=self.answer.pk,
+            version=data["version"],
+            status=data["status"],
+            rationale=data["rationale"].strip(),
+            recommendation=data["recommendation"].strip(),
+            evidence=tuple(data["evidence"]),
+        )
+
+
+class StepCommentForm(forms.Form):
+    """The comment of a return to draft, or the reason for reopening."""
+
+    comment = forms.CharField(
+        max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, label: str, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = label
+        self.fields["comment"].help_text = help_text
+
+
+class ReassessForm(AssessmentStartForm):
+    """Start a new assessment from an earlier one: same version or the framework's newest."""

@@ -1,0 +1,220 @@
+"""Assessments: the list, starting one, its overview, the next-unanswered jump, re-assessment."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from safeguards import scoring
+from safeguards.accounts import permissions
+from safeguards.accounts.permissions import Action, get_for_user, visible
+from safeguards.catalog.models import Criterion, FrameworkVersion
+
+from .. import workflow
+from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
+from ..models import Assessment, Deployment
+
+PAGE_SIZE = 25
+ASSESSMENTS = Assessment.objects.select_related(
+    "deployment", "framework_version__framework", "based_on"
+)
+
+
+def optional_url(name: str, *args, query: str = "") -> str | None:
+    """A URL of a page other work is still adding; None (no link) until it exists."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{query}" if query else url
+
+
+def score_text(score) -> str:
+    return "n/a" if score is None else f"{scoring.round_half_up(score)}"
+
+
+def assessment_list(request):
+    deployments = visible(request.user, Deployment.objects.only("pk", "name"))
+    form = AssessmentFilterForm(request.GET or None, deployments=deployments)
+    assessments = visible(request.user, ASSESSMENTS.all())
+    if form.is_valid():
+        filters = form.cleaned_data
+        if filters["q"]:
+            assessments = assessments.filter(title__icontains=filters["q"])
+        if filters["status"]:
+            assessments = assessments.filter(status=filters["status"])
+        if filters["deployment"]:
+            assessments = assessments.filter(deployment_id=filters["deployment"])
+        if filters["framework"]:
+            assessments = assessments.filter(
+                framework_version__framework__slug=filters["framework"]
+            )
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/assessment_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(form.data)},
+    )
+
+
+def assessment_create(request, pk):
+    deployment = get_for_user(request.user, Deployment, Action.EDIT, pk=pk)
+    versions = FrameworkVersion.objects.select_related("framework").order_by(
+        "-published", "framework__slug", "-version"
+    )
+    form = AssessmentStartForm(
+        request.POST or None, versions=versions, initial={"title": f"{deployment.name} assessment"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assessment = workflow.create_assessment(
+            deployment,
+            data["framework_version"],
+            title=data["title"],
+            as_of=data["as_of"],
+            by=request.user,
+        )
+        messages.success(request, "Assessment started: every criterion is waiting for a status.")
+        return redirect(assessment)
+    return render(
+        request,
+        "reviews/assessment_form.html",
+        {
+            "form": form,
+            "deployment": deployment,
+            "heading": "Start an assessment",
+            "deployment_url": optional_url("reviews:deployment", deployment.pk),
+        },
+    )
+
+
+def assessment_detail(request, pk):
+    assessment = get_for_user(request.user, ASSESSMENTS, Action.VIEW, pk=pk)
+    answers = list(assessment.answers.select_related("criterion__category", "updated_by"))
+    version = assessment.framework_version
+    result = scoring.assess(
+        [answer.criterion.as_scoring(answer.criterion.category.code) for answer in answers],
+        {answer.criterion.code: answer.status for answer in answers},
+        version.thresholds,
+    )
+    categories = [
+        {
+            "category": category,
+            "result": result.category(category.code),
+            "score": score_text(result.category(category.code).score),
+        }
+        for category in version.categories.all()
+        if any(row.code == category.code for row in result.categories)
+    ]
+    user = request.user
+    in_review_for_me = permissions.may_review(user, assessment)
+    context = {
+        "assessment": assessment,
+        "categories": categories,
+        "result": result,
+        "overall": score_text(result.overall),
+        "verdict": scoring.VERDICT_LABELS.get(result.verdict, "none yet"),
+        "blockers": workflow.submission_blockers(answers),
+        "unrecommended": [answer for answer in answers if answer.lacks_recommendation],
+        "steps": list(assessment.steps.all()),
+        "can_edit": permissions.may_edit_answers(user, assessment),
+        "can_return": in_review_for_me,
+        "can_approve": in_review_for_me and not permissions.has_scored(user, assessment),
+        "can_reopen": permissions.may_reopen(user, assessment),
+        "can_reassess": permissions.may_reassess(user, assessment),
+        "report_url": optional_url("reports:assessment_report", assessment.pk),
+        "history_url": optional_url("audit:assessment_history", assessment.pk),
+        "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),
+    }
+    context["scored_here"] = in_review_for_me and not context["can_approve"]
+    context.update(_unmatched(assessment, answers))
+    return render(request, "reviews/assessment_detail.html", context)
+
+
+def _unmatched(assessment: Assessment, answers) -> dict:
+    """For a re-assessment on another framework version: the codes that did not carry over."""
+    based_on = assessment.based_on
+    if based_on is None or based_on.framework_version_id == assessment.framework_version_id:
+        return {}
+    earlier = set(
+        Criterion.objects.filter(framework_version_id=based_on.framework_version_id).values_list(
+            "code", flat=True
+        )
+    )
+    codes = [answer.criterion.code for answer in answers]
+    return {
+        "unmatched": sorted(earlier - set(codes)),
+        "new_criteria": [code for code in codes if code not in earlier],
+    }
+
+
+def assessment_next_unanswered(request, pk):
+    """Jump to the first criterion without a status, after `?after=CODE` when given."""
+    assessment = get_for_user(request.user, Assessment, Action.VIEW, pk=pk)
+    pending = assessment.answers.filter(status=scoring.NOT_ASSESSED).select_related(
+        "criterion__category"
+    )
+    after = assessment.framework_version.criteria.filter(code=request.GET.get("after", ""))
+    position = after.values_list("position", flat=True).first()
+    answer = None
+    if position is not None:
+        answer = pending.filter(criterion__position__gt=position).first()
+    answer = answer or pending.first()
+    if answer is None:
+        messages.info(request, "Every criterion has a status.")
+        return redirect(assessment)
+    criterion = answer.criterion
+    url = reverse("reviews:assessment_category", args=[assessment.pk, criterion.category.code])
+    return redirect(f"{url}#criterion-{criterion.code}")
+
+
+def assessment_reassess(request, pk):
+    source = get_for_user(request.user, ASSESSMENTS, Action.EDIT, pk=pk)
+    versions = list(workflow.reassessment_choices(source).order_by("-version"))
+    form = ReassessForm(
+        request.POST or None,
+        versions=versions,
+        initial={"title": f"{source.title} (re-assessment)"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = workflow.start_from(
+                source,
+                data["framework_version"],
+                title=data["title"],
+                as_of=data["as_of"],
+                by=request.user,
+            )
+        except workflow.WorkflowError as error:
+            form.add_error("framework_version", error.problems)
+        else:
+            _reassessed_message(request, result)
+            return redirect(result.assessment)
+    return render(
+        request,
+        "reviews/assessment_form.html",
+        {
+            "form": form,
+            "deployment": source.deployment,
+            "source": source,
+            "heading": "Start a new assessment from this one",
+            "deployment_url": optional_url("reviews:deployment", source.deployment_id),
+        },
+    )
+
+
+def _reassessed_message(request, result: workflow.Reassessment) -> None:
+    text = f"New draft started: {len(result.copied)} answers and their evidence links copied."
+    if result.unmatched:
+        text += f" Not carried over (no such code in this version): {', '.join(result.unmatched)}."
+    if result.new:
+        text += f" New in this version, to assess: {', '.join(result.new)}."
+    if result.reset:
+        text += (
+            " Copied as not assessed because their old status breaks a rule of this version: "
+            f"{', '.join(result.reset)}."
+        )
+    messages.success(request, text)

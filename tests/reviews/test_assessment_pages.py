@@ -1,0 +1,281 @@
+"""The assessment list, starting an assessment, the overview and the next-unanswered jump."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from safeguards import scoring
+from safeguards.audit.models import Event
+from safeguards.reviews.models import Answer, Assessment
+from tests.factories import make_assessment, make_deployment, make_framework
+
+
+@pytest.fixture
+def version(db):
+    return make_framework()
+
+
+@pytest.fixture
+def deployment(office, alice):
+    return make_deployment(office, alice)
+
+
+@pytest.fixture
+def assessment(deployment, version, alice):
+    return make_assessment(deployment, version, alice)
+
+
+def overview(assessment):
+    return reverse("reviews:assessment", args=[assessment.pk])
+
+
+# Access ladder --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["assessment", "assessment_next_unanswered", "assessment_reassess"]
+)
+def test_anonymous_is_sent_to_login(client, assessment, name):
+    response = client.get(reverse(f"reviews:{name}", args=[assessment.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_anonymous_list_and_start_are_sent_to_login(client, deployment):
+    for url in (
+        reverse("reviews:assessment_list"),
+        reverse("reviews:assessment_create", args=[deployment.pk]),
+    ):
+        assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    "name", ["assessment", "assessment_next_unanswered", "assessment_reassess"]
+)
+def test_other_office_gets_404(client_for, mallory, assessment, name):
+    response = client_for(mallory).get(reverse(f"reviews:{name}", args=[assessment.pk]))
+    assert response.status_code == 404
+
+
+def test_other_office_cannot_start_an_assessment_of_the_deployment(client_for, mallory, deployment):
+    response = client_for(mallory).get(reverse("reviews:assessment_create", args=[deployment.pk]))
+    assert response.status_code == 404
+
+
+def test_other_office_does_not_see_it_in_the_list(client_for, mallory, assessment):
+    response = client_for(mallory).get(reverse("reviews:assessment_list"))
+    assert assessment.title.encode() not in response.content
+    assert b"No assessments yet." in response.content
+
+
+def test_viewer_reads_the_overview_without_write_controls(client_for, victor, assessment):
+    response = client_for(victor).get(overview(assessment))
+    assert response.status_code == 200
+    assert b"Submit for review" not in response.content
+    assert b"Start a new assessment from this one" not in response.content
+    assert b"Next unanswered criterion" not in response.content
+
+
+@pytest.mark.parametrize("name", ["assessment_reassess"])
+def test_viewer_gets_403_on_write_pages(client_for, victor, assessment, name):
+    response = client_for(victor).get(reverse(f"reviews:{name}", args=[assessment.pk]))
+    assert response.status_code == 403
+
+
+def test_viewer_cannot_start_an_assessment(client_for, victor, deployment, version):
+    url = reverse("reviews:assessment_create", args=[deployment.pk])
+    response = client_for(victor).post(
+        url, {"title": "Mine", "framework_version": version.pk, "as_of": "2026-11-01"}
+    )
+    assert response.status_code == 403
+    assert not Assessment.objects.exists()
+
+
+# List -------------------------------------------------------------------------------------
+
+
+def test_list_filters_by_status_deployment_framework_and_title(client_for, alice, office, version):
+    first = make_deployment(office, alice, name="First system")
+    second = make_deployment(office, alice, name="Second system")
+    other_version = make_framework(slug="other")
+    a = make_assessment(first, version, alice)
+    a.title = "Spring review"
+    a.save()
+    b = make_assessment(second, other_version, alice, status="in_review")
+    b.title = "Autumn review"
+    b.save()
+    client = client_for(alice)
+    url = reverse("reviews:assessment_list")
+
+    def titles(**params):
+        content = client.get(url, params).content.decode()
+        return [title for title in ("Spring review", "Autumn review") if title in content]
+
+    assert titles() == ["Spring review", "Autumn review"]
+    assert titles(status="in_review") == ["Autumn review"]
+    assert titles(deployment=first.pk) == ["Spring review"]
+    assert titles(framework="other") == ["Autumn review"]
+    assert titles(q="spring") == ["Spring review"]
+
+
+def test_list_ignores_an_invalid_filter_without_error(client_for, alice, assessment):
+    response = client_for(alice).get(
+        reverse("reviews:assessment_list"), {"deployment": "nonsense", "page": "x"}
+    )
+    assert response.status_code == 200
+
+
+def test_list_is_paginated(client_for, alice, deployment, version):
+    for _ in range(27):
+        make_assessment(deployment, version, alice)
+    response = client_for(alice).get(reverse("reviews:assessment_list"))
+    assert b"Page 1 of 2" in response.content
+    response = client_for(alice).get(reverse("reviews:assessment_list"), {"page": 2})
+    assert b"Page 2 of 2" in response.content
+
+
+# Start ------------------------------------------------------------------------------------
+
+
+def test_start_form_defaults_to_the_newest_version_and_today(client_for, alice, deployment):
+    make_framework(slug="old")
+    newest = make_framework(slug="new")
+    newest.published = datetime.date(2027, 1, 1)
+    newest.save()
+    response = client_for(alice).get(reverse("reviews:assessment_create", args=[deployment.pk]))
+    form = response.context["form"]
+    assert form.initial["framework_version"] == newest.pk
+    assert form.initial["as_of"] == datetime.date.today()
+
+
+def test_reviewer_starts_an_assessment_with_an_answer_per_criterion(
+    client_for, alice, deployment, version
+):
+    response = client_for(alice).post(
+        reverse("reviews:assessment_create", args=[deployment.pk]),
+        {"title": "First look", "framework_version": version.pk, "as_of": "2026-11-01"},
+    )
+    assessment = Assessment.objects.get()
+    assert response["Location"] == overview(assessment)
+    assert assessment.office == deployment.office
+    assert assessment.answers.count() == 15
+    assert set(assessment.answers.values_list("status", flat=True)) == {scoring.NOT_ASSESSED}
+    event = Event.objects.get(action="assessment.created")
+    assert event.assessment_id == assessment.pk and event.actor == alice
+
+
+def test_start_refuses_a_bad_date_next_to_the_field(client_for, alice, deployment, version):
+    response = client_for(alice).post(
+        reverse("reviews:assessment_create", args=[deployment.pk]),
+        {"title": "First look", "framework_version": version.pk, "as_of": "31/31/2026"},
+    )
+    assert response.status_code == 200
+    assert b"Enter a valid date" in response.content
+    assert not Assessment.objects.exists()
+
+
+# Overview ---------------------------------------------------------------------------------
+
+
+def test_overview_shows_progress_scores_and_verdict(client_for, alice, deployment, version):
+    answers = {"C1-1": "met", "C1-2": "partial", "C2-1": "not_met"}
+    assessment = make_assessment(deployment, version, alice, answers=answers)
+    response = client_for(alice).get(overview(assessment))
+    content = response.content.decode()
+    assert "2 / 5" in content and "1 / 5" in content and "0 / 5" in content
+    result = response.context["result"]
+    assert response.context["verdict"] == scoring.VERDICT_LABELS[result.verdict]
+    assert "n/a" not in [row["score"] for row in response.context["categories"]]
+    assert "C1-3: not assessed yet." in content
+
+
+def test_overview_shows_na_for_a_category_with_nothing_applicable(
+    client_for, alice, deployment, version
+):
+    answers = {f"C3-{n}": "not_applicable" for n in range(1, 6)}
+    assessment = make_assessment(deployment, version, alice, answers=answers)
+    response = client_for(alice).get(overview(assessment))
+    scores = {row["category"].code: row["score"] for row in response.context["categories"]}
+    assert scores["C3"] == "n/a"
+
+
+def test_overview_flags_a_gap_without_recommendation(client_for, alice, deployment, version):
+    assessment = make_assessment(deployment, version, alice, answers={"C2-2": "undisclosed"})
+    response = client_for(alice).get(overview(assessment))
+    assert b"Gaps without a recommendation" in response.content
+    assert b"C2-2 Criterion 2.2" in response.content
+
+
+def test_overview_shows_the_red_line_breach(client_for, alice, deployment, version):
+    assessment = make_assessment(deployment, version, alice, answers={"C1-1": "not_met"})
+    response = client_for(alice).get(overview(assessment))
+    assert b"Red line breached" in response.content
+    assert response.context["result"].red_line_breaches == ("C1-1",)
+
+
+def test_overview_links_to_report_and_history_only_when_they_exist(client_for, alice, assessment):
+    response = client_for(alice).get(overview(assessment))
+    assert response.status_code == 200
+    from safeguards.reviews.views.assessments import optional_url
+
+    report = optional_url("reports:assessment_report", assessment.pk)
+    if report:
+        assert report.encode() in response.content
+    assert optional_url("no_such:page") is None
+
+
+# Session, user, roles, assessment, answers, categories, steps, session save (3).
+OVERVIEW_QUERIES = 10
+
+
+@pytest.mark.parametrize("per_category", [5, 80])
+def test_overview_query_count_does_not_grow_with_criteria(
+    client_for, alice, office, per_category, django_assert_num_queries
+):
+    version = make_framework(categories=3, per_category=per_category)
+    deployment = make_deployment(office, alice)
+    assessment = make_assessment(
+        deployment, version, alice, answers={"C1-1": "met", "C2-2": "partial"}
+    )
+    client = client_for(alice)
+    client.get(overview(assessment))
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        response = client.get(overview(assessment))
+    assert response.status_code == 200
+
+
+# Next unanswered --------------------------------------------------------------------------
+
+
+def test_next_unanswered_jumps_to_the_first_criterion_without_status(
+    client_for, alice, deployment, version
+):
+    answers = {f"C1-{n}": "met" for n in range(1, 6)}
+    assessment = make_assessment(deployment, version, alice, answers=answers)
+    response = client_for(alice).get(
+        reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
+    )
+    category = reverse("reviews:assessment_category", args=[assessment.pk, "C2"])
+    assert response["Location"] == f"{category}#criterion-C2-1"
+
+
+def test_next_unanswered_after_a_code_continues_from_there(client_for, alice, assessment):
+    url = reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
+    response = client_for(alice).get(url, {"after": "C2-5"})
+    category = reverse("reviews:assessment_category", args=[assessment.pk, "C3"])
+    assert response["Location"] == f"{category}#criterion-C3-1"
+
+
+def test_next_unanswered_says_so_when_everything_has_a_status(
+    client_for, alice, deployment, version
+):
+    answers = {criterion.code: "met" for criterion in version.criteria.all()}
+    assessment = make_assessment(deployment, version, alice, answers=answers)
+    url = reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
+    response = client_for(alice).get(url, follow=True)
+    assert b"Every criterion has a status." in response.content
+
+
+def test_answer_rows_exist_for_every_criterion(assessment):
+    assert Answer.objects.filter(assessment=assessment).count() == 15
