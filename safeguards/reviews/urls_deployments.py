@@ -2,9 +2,16 @@
 
 from django.urls import path
 
-from safeguards.accounts.views import home  # placeholder until the views exist
+from .views import deployments, evidence, imports
 
 urlpatterns = [
-    path("deployments/", home, name="deployment_list"),  # PLACEHOLDER
-    path("deployments/new/", home, name="deployment_create"),  # PLACEHOLDER
+    path("deployments/", deployments.deployment_list, name="deployment_list"),
+    path("deployments/new/", deployments.deployment_create, name="deployment_create"),
+    path("deployments/<int:pk>/", deployments.deployment_detail, name="deployment"),
+    path("deployments/<int:pk>/edit/", deployments.deployment_edit, name="deployment_edit"),
+    path("deployments/<int:pk>/evidence/", evidence.evidence_list, name="evidence_list"),
+    path("deployments/<int:pk>/evidence/new/", evidence.evidence_create, name="evidence_create"),
+    path("evidence/<int:pk>/", evidence.evidence_detail, name="evidence"),
+    path("evidence/<int:pk>/download/", evidence.evidence_download, name="evidence_download"),
+    path("assessments/import/", imports.import_assessment, name="import_assessment"),
 ]

@@ -1,0 +1,133 @@
+"""Evidence of one deployment: list, add (optionally linked to an answer), detail, download."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from safeguards.accounts.permissions import Action, can, get_for_user
+from safeguards.reviews import uploads
+from safeguards.reviews.forms.evidence import EvidenceForm
+from safeguards.reviews.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Deployment,
+    Evidence,
+    ReadOnlyError,
+)
+
+PAGE_SIZE = 25
+
+
+def evidence_list(request, pk):
+    deployment = get_for_user(request.user, Deployment.objects.select_related("office"), pk=pk)
+    evidence = deployment.evidence.annotate(answer_count=Count("answers")).order_by("title", "pk")
+    return render(
+        request,
+        "reviews/evidence_list.html",
+        {
+            "deployment": deployment,
+            "page": Paginator(evidence, PAGE_SIZE).get_page(request.GET.get("page")),
+            "can_edit": can(request.user, Action.EDIT, deployment.office_id),
+        },
+    )
+
+
+def answer_to_link(request, deployment) -> tuple[Answer | None, str]:
+    """The answer named by ?assessment=<pk>&criterion=<code>, or why it cannot be linked."""
+    pk, code = request.GET.get("assessment", ""), request.GET.get("criterion", "")
+    if not pk and not code:
+        return None, ""
+    if not pk.isdigit() or not code:
+        return None, "The link to an answer is incomplete, so the evidence will not be linked."
+    assessment = get_for_user(request.user, Assessment, Action.EDIT, pk=int(pk))
+    if assessment.deployment_id != deployment.pk:
+        return None, "That assessment is of another deployment, so the evidence will not be linked."
+    if assessment.status != AssessmentStatus.DRAFT:
+        return None, "That assessment is not a draft, so the evidence will not be linked to it."
+    answer = (
+        Answer.objects.select_related("criterion", "assessment")
+        .filter(assessment=assessment, criterion__code=code)
+        .first()
+    )
+    if answer is None:
+        return None, "That assessment has no such criterion, so the evidence will not be linked."
+    return answer, ""
+
+
+def link_to_answer(request, evidence, answer) -> None:
+    try:
+        answer.link_evidence(evidence, by=request.user)
+    except ReadOnlyError:
+        messages.warning(request, "The assessment is no longer a draft, so nothing was linked.")
+    else:
+        messages.success(request, f"Linked to {answer.criterion.code} of “{answer.assessment}”.")
+
+
+def evidence_create(request, pk):
+    deployment = get_for_user(
+        request.user, Deployment.objects.select_related("office"), Action.EDIT, pk=pk
+    )
+    answer, link_problem = answer_to_link(request, deployment)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        evidence = form.save_for(deployment, request.user)
+        messages.success(request, f"Evidence “{evidence.title}” added.")
+        if answer is not None:
+            link_to_answer(request, evidence, answer)
+        next_url = request.GET.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(next_url)
+        return redirect(evidence)
+    return render(
+        request,
+        "reviews/evidence_form.html",
+        {"form": form, "deployment": deployment, "answer": answer, "link_problem": link_problem},
+    )
+
+
+def evidence_detail(request, pk):
+    evidence = get_for_user(
+        request.user, Evidence.objects.select_related("deployment", "office", "added_by"), pk=pk
+    )
+    answers = evidence.answers.select_related(
+        "assessment", "criterion", "assessment__framework_version"
+    ).order_by("-assessment__as_of", "-assessment_id", "criterion__position")
+    return render(
+        request,
+        "reviews/evidence_detail.html",
+        {
+            "evidence": evidence,
+            "answers": answers,
+            "type_label": uploads.LABELS.get(evidence.file_type, evidence.file_type),
+        },
+    )
+
+
+def evidence_download(request, pk):
+    evidence = get_for_user(request.user, Evidence, pk=pk)
+    if not evidence.file:
+        raise Http404("This evidence has no file.")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing; tell your administrator.") from None
+    content_type = evidence.file_type or "application/octet-stream"
+    if content_type == uploads.TEXT:
+        content_type += "; charset=utf-8"
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=uploads.download_name(evidence.file_name or "evidence", evidence.file_type),
+        content_type=content_type,
+    )
+    # Even if a browser ignored "attachment", it must not guess the type or run anything.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
