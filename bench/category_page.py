@@ -1,0 +1,40 @@
+"""Category scoring page (GET) at 15, 60 and 240 criteria: server time and queries.
+
+Target: ≤ 30 ms server time at 60 criteria; the same number of queries at 15, 60 and 240.
+"""
+
+import sys
+
+from common import client_for, count_queries, get_ok, header, line, setup, timed
+
+SIZES = (15, 60, 240)
+RUNS = 30
+
+
+def main() -> int:
+    setup()
+    import data
+    from django.urls import reverse
+
+    header("category scoring page (GET)")
+    office, users = data.office("bench-category")
+    client = client_for(users["reviewer"])
+    failed = False
+    queries = {}
+    for size in SIZES:
+        version = data.framework(size * 4, categories=4)
+        assessment = data.assessment(office, users, version)
+        url = reverse("reviews:assessment_category", args=[assessment.pk, "C1"])
+        samples = timed(lambda url=url: get_ok(client, url), runs=RUNS)
+        queries[size] = count_queries(lambda url=url: get_ok(client, url))
+        figures = line(f"category page, {size} criteria on it", samples, queries=queries[size])
+        if size == 60 and figures["median"] > 30:
+            print(f"  MISSED: target ≤ 30 ms at 60 criteria, by {figures['median'] - 30:.1f} ms")
+            failed = True
+    same = len(set(queries.values())) == 1
+    print(f"queries the same at {', '.join(map(str, SIZES))}: {'yes' if same else 'NO'} {queries}")
+    return 1 if failed or not same else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
