@@ -34,8 +34,13 @@ class LoadResult:
 
 
 def read_source(source: Path | str | bytes, name: str | None = None) -> tuple[bytes, str]:
-    """The bytes to hash and the name to report: a Path is read (refusing huge files before
-    reading them), text and bytes are taken as the file's content."""
+    """The bytes to hash and the name to report.
+
+    A Path, or a one-line string ending in .yaml or .yml, is a file to read (huge files are
+    refused before reading); other text and bytes are the file's content.
+    """
+    if isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml")):
+        source = Path(source)
     if isinstance(source, Path):
         name = name or source.name
         try:

@@ -167,3 +167,19 @@ def test_file_is_hashed_as_bytes_on_disk(tmp_path):
     assert version.source_sha256 == hashlib.sha256(raw).hexdigest()
     assert version.source_text.encode() == raw
     assert version.source_name == "small.yaml"
+
+
+def test_path_may_be_given_as_text(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    assert load(str(path), "tester").version.source_text == SMALL
+
+
+def test_file_over_two_megabytes_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"#" * (2 * 1024 * 1024 + 1))
+    with pytest.raises(FrameworkError) as caught:
+        load(path, "tester")
+    assert caught.value.messages == [
+        "huge.yaml: top level: file too large: 2097153 bytes, at most 2 MB"
+    ]
