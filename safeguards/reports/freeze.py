@@ -6,11 +6,21 @@ from django.utils import timezone
 
 from safeguards import canonical
 from safeguards.audit.record import record
+from safeguards.reviews.models import StepKind, WorkflowStep
 
 from .assemble import assemble
 from .data import report_input
 from .models import ReportVersion
 from .pdf import render_pdf
+
+
+def _approval_time(assessment, approved_by):
+    """The time of the approval step if the caller has just written it, so the report, the
+    step and the version agree to the microsecond; else now."""
+    last = WorkflowStep.objects.filter(assessment_id=assessment.pk).order_by("-at", "-pk").first()
+    if last is not None and last.kind == StepKind.APPROVED and last.user_id == approved_by.pk:
+        return last.at
+    return timezone.now()
 
 
 def freeze_report(assessment, approved_by) -> ReportVersion:
@@ -24,7 +34,7 @@ def freeze_report(assessment, approved_by) -> ReportVersion:
         raise transaction.TransactionManagementError(
             "freeze_report() must run inside the approval's transaction."
         )
-    approved_at = timezone.now()
+    approved_at = _approval_time(assessment, approved_by)
     latest = ReportVersion.objects.filter(assessment_id=assessment.pk).aggregate(n=Max("number"))
     number = (latest["n"] or 0) + 1
     report = assemble(

@@ -43,6 +43,7 @@ class StaticOnlyFetcher(weasyprint.URLFetcher):
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols=(), allow_redirects=False, timeout=1)
+        self.served: list[str] = []
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
@@ -57,6 +58,7 @@ class StaticOnlyFetcher(weasyprint.URLFetcher):
                 found = finders.find(relative)
                 if found:
                     path = Path(found)
+                    self.served.append(url)
                     return weasyprint.urls.URLFetcherResponse(
                         url=path.as_uri(), body=path.read_bytes(), headers=_content_type(path)
                     )

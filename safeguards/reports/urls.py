@@ -4,7 +4,7 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
-    path("assessments/<int:pk>/", views.report_page, name="assessment"),
+    path("assessments/<int:pk>/", views.report_page, name="assessment_report"),
     path("assessments/<int:pk>/report.pdf", views.current_pdf, name="pdf"),
     path("assessments/<int:pk>/report.json", views.current_json, name="json"),
     path("assessments/<int:pk>/report.csv", views.current_csv, name="csv"),

@@ -1,0 +1,69 @@
+"""Freezing at approval: a stored, self-consistent version; nothing stored if rendering fails."""
+
+import io
+import json
+
+import pytest
+import weasyprint
+from django.db import transaction
+from pypdf import PdfReader
+
+from safeguards import canonical
+from safeguards.audit.models import Event
+from safeguards.reports.check import check_report, embedded_json
+from safeguards.reports.freeze import freeze_report
+from safeguards.reports.models import ReportVersion
+from safeguards.reviews import workflow
+
+from .builders import answered_assessment
+
+
+def freeze(assessment, user):
+    with transaction.atomic():
+        return freeze_report(assessment, approved_by=user)
+
+
+def test_freeze_stores_json_fingerprint_and_pdf_that_agree(office, alice, bob):
+    version = freeze(answered_assessment(office, alice), bob)
+    data = json.loads(version.canonical_json)
+    assert version.number == 1 and data["report_version"] == 1
+    assert data["status"] == "approved" and data["assessment"]["status"] == "approved"
+    assert data["fingerprint"] == version.fingerprint and check_report(data).intact
+    assert canonical.sha256_hex(bytes(version.pdf)) == version.pdf_sha256
+    assert json.loads(embedded_json(bytes(version.pdf))) == data
+    assert data["approvals"][-1]["role"] == "approver"
+    assert data["approvals"][-1]["username"] == "bob"
+
+
+def test_next_freeze_is_version_two(office, alice, bob):
+    assessment = answered_assessment(office, alice)
+    freeze(assessment, bob)
+    assert freeze(assessment, bob).number == 2
+
+
+def test_freeze_writes_an_audit_event_with_the_fingerprint(office, alice, bob):
+    version = freeze(answered_assessment(office, alice), bob)
+    event = Event.objects.get(action="report.frozen")
+    assert event.after["fingerprint"] == version.fingerprint
+
+
+def test_failed_rendering_leaves_no_version(office, alice, bob, monkeypatch):
+    assessment = answered_assessment(office, alice)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    with pytest.raises(OSError):
+        freeze(assessment, bob)
+    assert not ReportVersion.objects.exists()
+    assert not Event.objects.filter(action="report.frozen").exists()
+
+
+def test_approval_through_the_workflow_freezes_the_report(office, alice, bob):
+    assessment = answered_assessment(office, alice)
+    workflow.approve(assessment, by=bob)
+    version = ReportVersion.objects.get(assessment=assessment)
+    data = json.loads(version.canonical_json)
+    assert version.approved_at.isoformat().startswith(data["approvals"][-1]["at"][:19])
+    assert "Approved by" in PdfReader(io.BytesIO(bytes(version.pdf))).pages[-1].extract_text()

@@ -1,0 +1,158 @@
+"""The PDF read back with pypdf: its text, bookmarks, embedded JSON, footers and draft mark.
+
+Rendered once per module (rendering takes about a second); no database needed.
+"""
+
+import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from pypdf import PdfReader
+
+from safeguards.reports import pdf
+from safeguards.reports.check import check_report, embedded_json
+
+from .samples import sample_report
+
+
+@pytest.fixture(scope="module")
+def draft():
+    data = sample_report().as_dict()
+    raw = pdf.render_pdf(data)
+    return data, raw, PdfReader(io.BytesIO(raw))
+
+
+@pytest.fixture(scope="module")
+def approved():
+    data = sample_report(categories=2, per_category=3, version=1).as_dict()
+    raw = pdf.render_pdf(data, archival=True)
+    return data, raw, PdfReader(io.BytesIO(raw))
+
+
+def text_of(reader):
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat_titles(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from flat_titles(item)
+        else:
+            yield item.title
+
+
+def test_text_has_verdict_score_gaps_and_questions(draft):
+    data, _, reader = draft
+    text = " ".join(text_of(reader).split())
+    assert "Red line breached" in text or "Significant gaps" in text or "Inadequate" in text
+    assert f"Verdict: {'Inadequate' if data['summary']['verdict'] == 'inadequate' else ''}" in text
+    assert f"{data['summary']['overall_score']:.1f} out of 100" in text
+    for code in data["summary"]["gaps"]:
+        assert code in text
+    for question in data["questions"]:
+        assert question["question"] in text
+
+
+def test_every_page_has_page_n_of_total_and_short_fingerprint(draft):
+    data, _, reader = draft
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} of {total}" in text
+        assert f"Fingerprint {data['fingerprint'][:16]}" in text
+
+
+def test_draft_is_marked_on_every_page_and_says_it_is_no_approval(draft):
+    _, _, reader = draft
+    assert all("DRAFT — not approved" in page.extract_text() for page in reader.pages)
+    assert "fingerprint identifies this exact content but is not an approval" in " ".join(
+        text_of(reader).split()
+    )
+
+
+def test_approved_report_has_no_draft_mark(approved):
+    _, _, reader = approved
+    assert "DRAFT" not in text_of(reader)
+    assert "report version 1" in text_of(reader)
+
+
+def test_bookmarks_cover_the_sections(draft):
+    _, _, reader = draft
+    titles = list(flat_titles(reader.outline))
+    for section in (
+        "Summary",
+        "Gaps in priority order",
+        "Questions to put to the operator",
+        "Findings by criterion",
+        "Method",
+        "Sign-off",
+        "Audit summary",
+    ):
+        assert section in titles
+
+
+def test_embedded_json_is_the_report_and_its_fingerprint_matches(draft):
+    data, raw, _ = draft
+    inside = json.loads(embedded_json(raw))
+    assert inside == data
+    assert check_report(inside).intact
+
+
+def test_archival_variant_is_pdf_a_with_the_json_attached(approved):
+    data, raw, reader = approved
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in metadata  # PDF/A identification in the XMP metadata
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
+    assert json.loads(embedded_json(raw))["fingerprint"] == data["fingerprint"]
+
+
+def test_page_size_follows_the_setting(settings):
+    settings.REPORT_PAGE_SIZE = "Letter"
+    raw = pdf.render_pdf(sample_report(categories=1, per_category=1).as_dict())
+    box = PdfReader(io.BytesIO(raw)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+class _Counting(BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        type(self).requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_evidence_url_is_printed_but_never_requested():
+    server = HTTPServer(("127.0.0.1", 0), _Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/secret-evidence.png"
+    try:
+        data = sample_report(categories=1, per_category=2, evidence_url=url).as_dict()
+        fetcher = pdf.StaticOnlyFetcher()
+        raw = pdf.render_pdf(data, fetcher=fetcher)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Counting.requests == []
+    assert url in "".join(text_of(PdfReader(io.BytesIO(raw))).split())
+    assert fetcher.served  # the print stylesheet came from the static files
+
+
+def test_fetcher_refuses_anything_but_static_files():
+    fetcher = pdf.StaticOnlyFetcher()
+    for url in (
+        "http://127.0.0.1:9/x.css",
+        "file:///etc/passwd",
+        f"{pdf.BASE_URL}static/../../etc/passwd",
+        f"{pdf.BASE_URL}media/evidence.pdf",
+        "data:text/css,body{}",
+    ):
+        with pytest.raises(pdf.RefusedFetch):
+            fetcher.fetch(url)
+    assert fetcher.fetch(f"{pdf.BASE_URL}static/reports/print.css").status == 200
