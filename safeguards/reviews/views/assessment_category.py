@@ -97,7 +97,7 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm], status: int = 
         "can_edit": permissions.may_edit_answers(request.user, assessment),
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
-        "evidence_create_url": optional_url("reviews:evidence_create"),
+        "evidence_create_url": optional_url("reviews:evidence_create", assessment.deployment_id),
     }
     return render(request, "reviews/assessment_category.html", context, status=status)
 

@@ -53,7 +53,7 @@ def assessment_approve(request, pk):
 def _comment_step(request, pk, *, step, label, heading, explanation, done, refused):
     """The return and reopen steps: a comment form (GET shows it), then the step (POST)."""
     assessment = get_for_user(request.user, ASSESSMENTS, Action.APPROVE, pk=pk)
-    form = StepCommentForm(request.POST or None, label=label)
+    form = StepCommentForm(request.POST if request.method == "POST" else None, label=label)
     if request.method == "POST" and form.is_valid():
         try:
             step(assessment, request.user, form.cleaned_data["comment"])

@@ -65,7 +65,9 @@ def assessment_create(request, pk):
         "-published", "framework__slug", "-version"
     )
     form = AssessmentStartForm(
-        request.POST or None, versions=versions, initial={"title": f"{deployment.name} assessment"}
+        request.POST if request.method == "POST" else None,
+        versions=versions,
+        initial={"title": f"{deployment.name} assessment"},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -174,7 +176,7 @@ def assessment_reassess(request, pk):
     source = get_for_user(request.user, ASSESSMENTS, Action.EDIT, pk=pk)
     versions = list(workflow.reassessment_choices(source).order_by("-version"))
     form = ReassessForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         versions=versions,
         initial={"title": f"{source.title} (re-assessment)"},
     )

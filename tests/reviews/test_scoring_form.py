@@ -1,0 +1,346 @@
+"""The category scoring page: what it shows, the answer rules (form and model), saving a page."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from safeguards import scoring
+from safeguards.audit.models import Event
+from safeguards.reviews.models import Answer, Evidence
+from tests.factories import make_assessment, make_deployment, make_framework
+
+
+@pytest.fixture
+def version(db):
+    return make_framework()
+
+
+@pytest.fixture
+def deployment(office, alice):
+    return make_deployment(office, alice)
+
+
+@pytest.fixture
+def assessment(deployment, version, alice):
+    return make_assessment(deployment, version, alice)
+
+
+def page(assessment, code="C1", name="assessment_category"):
+    return reverse(f"reviews:{name}", args=[assessment.pk, code])
+
+
+def page_data(assessment, code="C1", **changes):
+    """The POST of a category page as stored now, with `changes` (code -> fields) applied."""
+    data = {}
+    answers = assessment.answers.filter(criterion__category__code=code).select_related("criterion")
+    for answer in answers:
+        fields = {
+            "status": answer.status,
+            "rationale": answer.rationale,
+            "recommendation": answer.recommendation,
+            "evidence": [str(pk) for pk in answer.evidence.values_list("pk", flat=True)],
+            "version": answer.version,
+        }
+        fields.update(changes.get(answer.criterion.code.replace("-", "_"), {}))
+        data.update({f"a{answer.pk}-{name}": value for name, value in fields.items()})
+    return data
+
+
+def answer(assessment, code):
+    return Answer.objects.get(assessment=assessment, criterion__code=code)
+
+
+# Access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client, assessment):
+    assert client.get(page(assessment))["Location"].startswith(reverse("login"))
+    assert client.post(page(assessment))["Location"].startswith(reverse("login"))
+
+
+def test_other_office_gets_404(client_for, mallory, assessment):
+    client = client_for(mallory)
+    assert client.get(page(assessment)).status_code == 404
+    assert client.post(page(assessment), page_data(assessment)).status_code == 404
+
+
+def test_unknown_category_is_404(client_for, alice, assessment):
+    assert client_for(alice).get(page(assessment, "NOPE")).status_code == 404
+
+
+def test_viewer_reads_answers_without_form_controls(client_for, victor, assessment):
+    response = client_for(victor).get(page(assessment))
+    assert response.status_code == 200
+    assert b"<textarea" not in response.content
+    assert b'type="radio"' not in response.content
+    assert b">Save<" not in response.content
+    assert b"your role does not allow changing them" in response.content
+
+
+@pytest.mark.parametrize("name", ["assessment_category", "assessment_category_save_next"])
+def test_viewer_gets_403_on_save(client_for, victor, assessment, name):
+    data = page_data(assessment, C1_2={"status": "met", "rationale": "Contract clause 4."})
+    response = client_for(victor).post(page(assessment, name=name), data)
+    assert response.status_code == 403
+    assert answer(assessment, "C1-2").status == scoring.NOT_ASSESSED
+
+
+def test_save_next_needs_post(client_for, alice, assessment):
+    response = client_for(alice).get(page(assessment, name="assessment_category_save_next"))
+    assert response.status_code == 405
+
+
+# What the page shows ------------------------------------------------------------------------
+
+
+def test_page_shows_each_criterion_in_a_labelled_fieldset_with_its_guidance(
+    client_for, alice, assessment
+):
+    content = client_for(alice).get(page(assessment)).content.decode()
+    assert content.count('<fieldset class="criterion"') == 5
+    assert '<legend class="h5">C1-2 Criterion 1.2' in content
+    assert "Is safeguard 1.2 in place?" in content
+    assert "Look at the contract for safeguard 1.2." in content
+    assert "Binding and verified." in content and "Stated but not binding." in content
+    assert "Test source, §2" in content
+    for label in scoring.STATUS_LABELS.values():
+        assert label in content
+    assert 'name="a{}-version"'.format(answer(assessment, "C1-1").pk) in content
+
+
+def test_page_lists_the_deployments_evidence_as_checkboxes(
+    client_for, alice, office, assessment, deployment
+):
+    Evidence.objects.create(office=office, deployment=deployment, title="Contract", kind="document")
+    other = make_deployment(office, alice, name="Other")
+    Evidence.objects.create(office=office, deployment=other, title="Unrelated memo", kind="file")
+    content = client_for(alice).get(page(assessment)).content.decode()
+    assert content.count('type="checkbox"') == 5
+    assert "Contract" in content and "Unrelated memo" not in content
+
+
+def test_page_shows_progress_per_category(client_for, alice, deployment, version):
+    assessment = make_assessment(deployment, version, alice, answers={"C2-1": "met"})
+    content = client_for(alice).get(page(assessment)).content.decode()
+    assert "0 of 5 answered" in content and "1 of 5 answered" in content
+
+
+@pytest.mark.parametrize("per_category", [5, 80])
+def test_page_query_count_does_not_grow_with_criteria(
+    client_for, alice, office, per_category, django_assert_num_queries
+):
+    version = make_framework(categories=3, per_category=per_category)
+    deployment = make_deployment(office, alice)
+    for n in range(3):
+        Evidence.objects.create(office=office, deployment=deployment, title=f"E{n}", kind="file")
+    assessment = make_assessment(deployment, version, alice, answers={"C1-1": "met"})
+    client = client_for(alice)
+    client.get(page(assessment))
+    with django_assert_num_queries(CATEGORY_PAGE_QUERIES):
+        response = client.get(page(assessment))
+    assert response.status_code == 200
+
+
+# Session, user, roles, assessment, categories, answers, references, evidence links,
+# the deployment's evidence, progress, session save (3).
+CATEGORY_PAGE_QUERIES = 13
+
+
+# Saving -----------------------------------------------------------------------------------
+
+
+def test_saving_a_page_saves_every_changed_answer_at_once(client_for, alice, assessment):
+    data = page_data(
+        assessment,
+        C1_2={"status": "met", "rationale": "Clause 4 binds the vendor."},
+        C1_3={"status": "undisclosed", "rationale": "Nothing public.", "recommendation": "Ask."},
+    )
+    response = client_for(alice).post(page(assessment), data)
+    assert response["Location"] == page(assessment)
+    second, third = answer(assessment, "C1-2"), answer(assessment, "C1-3")
+    assert (second.status, second.version, second.updated_by) == ("met", 2, alice)
+    assert (third.status, third.recommendation) == ("undisclosed", "Ask.")
+    assert answer(assessment, "C1-4").version == 1
+
+
+def test_each_changed_answer_writes_one_event_with_the_changed_fields(
+    client_for, alice, assessment, deployment, office
+):
+    evidence = Evidence.objects.create(
+        office=office, deployment=deployment, title="Contract", kind="document"
+    )
+    data = page_data(
+        assessment,
+        C1_2={"status": "met", "rationale": "Clause 4.", "evidence": [str(evidence.pk)]},
+    )
+    client_for(alice).post(page(assessment), data)
+    event = Event.objects.get(action="answer.updated")
+    assert event.assessment_id == assessment.pk
+    assert event.actor == alice
+    assert event.before == {
+        "criterion": "C1-2",
+        "status": "not_assessed",
+        "rationale": "",
+        "evidence": [],
+    }
+    assert event.after == {
+        "criterion": "C1-2",
+        "status": "met",
+        "rationale": "Clause 4.",
+        "evidence": [evidence.pk],
+    }
+    assert list(answer(assessment, "C1-2").evidence.all()) == [evidence]
+
+
+def test_saving_without_changes_writes_nothing(client_for, alice, assessment):
+    response = client_for(alice).post(page(assessment), page_data(assessment), follow=True)
+    assert b"No changes to save." in response.content
+    assert not Event.objects.filter(action="answer.updated").exists()
+
+
+def test_save_and_next_goes_to_the_next_category(client_for, alice, assessment):
+    data = page_data(assessment, C1_2={"status": "met", "rationale": "Clause 4."})
+    response = client_for(alice).post(page(assessment, name="assessment_category_save_next"), data)
+    assert response["Location"] == page(assessment, "C2")
+    assert answer(assessment, "C1-2").status == "met"
+
+
+def test_save_and_next_on_the_last_category_returns_to_the_overview(client_for, alice, assessment):
+    url = page(assessment, "C3", name="assessment_category_save_next")
+    response = client_for(alice).post(url, page_data(assessment, "C3"))
+    assert response["Location"] == assessment.get_absolute_url()
+
+
+def test_one_invalid_answer_saves_nothing_and_shows_errors_by_the_field(
+    client_for, alice, assessment
+):
+    data = page_data(
+        assessment,
+        C1_2={"status": "met", "rationale": "Clause 4."},
+        C1_3={"status": "not_met", "rationale": ""},
+    )
+    response = client_for(alice).post(page(assessment), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    third = answer(assessment, "C1-3")
+    field_id = f"id_a{third.pk}-rationale"
+    assert 'class="error-summary"' in content
+    assert f'href="#{field_id}"' in content
+    assert f'aria-describedby="{field_id}-help {field_id}-error"' in content
+    assert f'id="{field_id}-error">Give the rationale for this status.' in content
+    assert answer(assessment, "C1-2").status == scoring.NOT_ASSESSED
+    assert not Event.objects.filter(action="answer.updated").exists()
+
+
+def test_a_missing_status_is_an_error_not_a_crash(client_for, alice, assessment):
+    data = page_data(assessment)
+    data.pop(f"a{answer(assessment, 'C1-1').pk}-status")
+    response = client_for(alice).post(page(assessment), data)
+    assert response.status_code == 200
+    assert b"This field is required." in response.content
+
+
+def test_a_forged_status_is_refused(client_for, alice, assessment):
+    data = page_data(assessment, C1_2={"status": "excellent", "rationale": "Trust me."})
+    response = client_for(alice).post(page(assessment), data)
+    assert b"Select a valid choice." in response.content
+    assert answer(assessment, "C1-2").status == scoring.NOT_ASSESSED
+
+
+def test_evidence_of_another_deployment_cannot_be_linked(client_for, alice, office, assessment):
+    other = make_deployment(office, alice, name="Other")
+    foreign = Evidence.objects.create(office=office, deployment=other, title="X", kind="file")
+    data = page_data(
+        assessment, C1_2={"status": "met", "rationale": "Clause 4.", "evidence": [foreign.pk]}
+    )
+    response = client_for(alice).post(page(assessment), data)
+    assert b"Select a valid choice." in response.content
+    assert not answer(assessment, "C1-2").evidence.exists()
+
+
+# The rules, in the form ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["met", "partial", "not_met", "undisclosed", "not_applicable"])
+def test_rationale_is_required_for_every_status_but_not_assessed(
+    client_for, alice, assessment, status
+):
+    data = page_data(assessment, C1_2={"status": status, "rationale": "  "})
+    response = client_for(alice).post(page(assessment), data)
+    assert response.status_code == 200
+    assert b"error-summary" in response.content
+    assert answer(assessment, "C1-2").status == scoring.NOT_ASSESSED
+
+
+def test_not_assessed_needs_no_rationale(client_for, alice, assessment):
+    data = page_data(assessment, C1_2={"recommendation": "Ask for the retention schedule."})
+    response = client_for(alice).post(page(assessment), data)
+    assert response.status_code == 302
+    assert answer(assessment, "C1-2").recommendation == "Ask for the retention schedule."
+
+
+def test_not_applicable_needs_a_justification(client_for, alice, assessment):
+    data = page_data(assessment, C1_2={"status": "not_applicable", "rationale": "n/a"})
+    response = client_for(alice).post(page(assessment), data)
+    assert b"Justify why this criterion does not apply" in response.content
+    assert answer(assessment, "C1-2").status == scoring.NOT_ASSESSED
+
+
+def test_not_applicable_with_justification_is_saved(client_for, alice, assessment):
+    data = page_data(
+        assessment,
+        C1_2={"status": "not_applicable", "rationale": "The contract covers no live video."},
+    )
+    client_for(alice).post(page(assessment), data)
+    assert answer(assessment, "C1-2").status == scoring.NOT_APPLICABLE
+
+
+def test_not_applicable_is_refused_on_a_red_line(client_for, alice, assessment):
+    data = page_data(
+        assessment,
+        C1_1={"status": "not_applicable", "rationale": "We think it does not apply here."},
+    )
+    response = client_for(alice).post(page(assessment), data)
+    assert b"A red-line criterion can never be not applicable" in response.content
+    assert answer(assessment, "C1-1").status == scoring.NOT_ASSESSED
+
+
+def test_a_gap_without_recommendation_is_saved_but_flagged(client_for, alice, assessment):
+    data = page_data(assessment, C1_2={"status": "partial", "rationale": "Policy, not binding."})
+    response = client_for(alice).post(page(assessment), data, follow=True)
+    assert answer(assessment, "C1-2").status == scoring.PARTIAL
+    assert b"Warning: this gap has no recommendation yet." in response.content
+
+
+# The rules, in the model ---------------------------------------------------------------------
+
+
+def test_model_refuses_a_status_without_rationale(assessment):
+    row = answer(assessment, "C1-2")
+    row.status = scoring.MET
+    with pytest.raises(ValidationError):
+        row.save()
+    assert answer(assessment, "C1-2").status == scoring.NOT_ASSESSED
+
+
+def test_model_refuses_not_applicable_on_a_red_line(assessment):
+    row = answer(assessment, "C1-1")
+    row.status, row.rationale = scoring.NOT_APPLICABLE, "Long enough justification."
+    with pytest.raises(ValidationError) as error:
+        row.clean()
+    assert "status" in error.value.message_dict
+
+
+def test_model_refuses_unjustified_not_applicable(assessment):
+    row = answer(assessment, "C1-2")
+    row.status, row.rationale = scoring.NOT_APPLICABLE, "no"
+    with pytest.raises(ValidationError) as error:
+        row.save()
+    assert "rationale" in error.value.message_dict
+
+
+def test_model_saves_a_valid_answer_of_a_draft(assessment):
+    row = answer(assessment, "C1-2")
+    row.status, row.rationale = scoring.MET, "Clause 4."
+    row.save()
+    assert answer(assessment, "C1-2").status == scoring.MET
