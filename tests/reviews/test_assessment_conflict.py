@@ -1,0 +1,170 @@
+"""No lost edits: a save based on an older version of an answer never overwrites it."""
+
+import pytest
+from django.urls import reverse
+
+from safeguards import scoring
+from safeguards.audit.models import Event
+from safeguards.reviews.models import Answer, AnswerChange, AnswerConflict
+from tests.conftest import make_member
+from tests.factories import make_assessment, make_deployment, make_framework
+
+
+@pytest.fixture
+def carol(office):
+    """A second reviewer, saving the same page as alice."""
+    return make_member(office, "carol", "reviewer")
+
+
+@pytest.fixture
+def assessment(office, alice):
+    return make_assessment(make_deployment(office, alice), make_framework(), alice)
+
+
+def page(assessment, name="assessment_category"):
+    return reverse(f"reviews:{name}", args=[assessment.pk, "C1"])
+
+
+def answer(assessment, code):
+    return Answer.objects.get(assessment=assessment, criterion__code=code)
+
+
+def stale_page(assessment):
+    """The category page's POST as alice loaded it, before carol's save."""
+    data = {}
+    for row in assessment.answers.filter(criterion__category__code="C1"):
+        prefix = f"a{row.pk}"
+        data.update(
+            {
+                f"{prefix}-status": row.status,
+                f"{prefix}-rationale": row.rationale,
+                f"{prefix}-recommendation": row.recommendation,
+                f"{prefix}-version": row.version,
+            }
+        )
+    return data
+
+
+def carol_saves(assessment, carol, rationale="Carol: the contract is silent."):
+    row = answer(assessment, "C1-2")
+    change = AnswerChange(row.pk, row.version, scoring.NOT_MET, rationale, "Ask.")
+    assessment.save_answers([change], by=carol)
+
+
+def alice_edits(assessment, data):
+    second, third = answer(assessment, "C1-2"), answer(assessment, "C1-3")
+    data[f"a{second.pk}-status"] = scoring.MET
+    data[f"a{second.pk}-rationale"] = "Alice: clause 4 binds the vendor."
+    data[f"a{third.pk}-status"] = scoring.UNDISCLOSED
+    data[f"a{third.pk}-rationale"] = "Alice: nothing public."
+    return data
+
+
+def test_a_stale_save_keeps_the_stored_answer_and_saves_nothing(
+    client_for, alice, carol, assessment
+):
+    data = stale_page(assessment)
+    carol_saves(assessment, carol)
+    response = client_for(alice).post(page(assessment), alice_edits(assessment, data))
+    assert response.status_code == 409
+    second = answer(assessment, "C1-2")
+    assert (second.status, second.updated_by, second.version) == ("not_met", carol, 2)
+    # All or nothing: alice's other, unconflicted answer is not saved either.
+    assert answer(assessment, "C1-3").status == scoring.NOT_ASSESSED
+    assert Event.objects.filter(action="answer.updated", actor=alice).count() == 0
+
+
+def test_the_conflict_page_shows_both_values_with_who_and_when(
+    client_for, alice, carol, assessment
+):
+    data = stale_page(assessment)
+    carol_saves(assessment, carol)
+    response = client_for(alice).post(page(assessment), alice_edits(assessment, data))
+    content = response.content.decode()
+    assert "C1-2 Criterion 1.2" in content
+    assert "Carol: the contract is silent." in content and "Not met" in content
+    assert "Alice: clause 4 binds the vendor." in content
+    assert "saved by carol on" in content
+    assert "Keep the stored answer" in content and "Apply my answer over it" in content
+    assert content.count('class="table table-sm conflict-table"') == 1
+
+
+def test_resolving_with_keep_saves_the_rest_and_keeps_the_stored_answer(
+    client_for, alice, carol, assessment
+):
+    data = stale_page(assessment)
+    carol_saves(assessment, carol)
+    client = client_for(alice)
+    conflict = client.post(page(assessment), alice_edits(assessment, data))
+    resolution = _resolution_post(conflict, choice="keep")
+    response = client.post(page(assessment, "assessment_category_resolve"), resolution)
+    assert response.status_code == 302
+    assert answer(assessment, "C1-2").rationale == "Carol: the contract is silent."
+    assert answer(assessment, "C1-3").status == scoring.UNDISCLOSED
+
+
+def test_resolving_with_mine_applies_my_answer_over_the_stored_one(
+    client_for, alice, carol, assessment
+):
+    data = stale_page(assessment)
+    carol_saves(assessment, carol)
+    client = client_for(alice)
+    conflict = client.post(page(assessment), alice_edits(assessment, data))
+    resolution = _resolution_post(conflict, choice="mine")
+    client.post(page(assessment, "assessment_category_resolve"), resolution)
+    second = answer(assessment, "C1-2")
+    assert (second.status, second.updated_by, second.version) == ("met", alice, 3)
+    assert answer(assessment, "C1-3").status == scoring.UNDISCLOSED
+
+
+def test_a_change_after_the_conflict_page_conflicts_again(client_for, alice, carol, assessment):
+    data = stale_page(assessment)
+    carol_saves(assessment, carol)
+    client = client_for(alice)
+    conflict = client.post(page(assessment), alice_edits(assessment, data))
+    resolution = _resolution_post(conflict, choice="mine")
+    carol_saves(assessment, carol, "Carol again, while alice reads the conflict page.")
+    response = client.post(page(assessment, "assessment_category_resolve"), resolution)
+    assert response.status_code == 409
+    assert answer(assessment, "C1-2").updated_by == carol
+
+
+def test_submitting_the_stored_value_with_an_old_version_is_no_conflict(
+    client_for, alice, carol, assessment
+):
+    data = stale_page(assessment)
+    carol_saves(assessment, carol)
+    third = answer(assessment, "C1-3")
+    data[f"a{third.pk}-status"] = scoring.MET
+    data[f"a{third.pk}-rationale"] = "Clause 9."
+    second = answer(assessment, "C1-2")
+    data[f"a{second.pk}-status"] = second.status
+    data[f"a{second.pk}-rationale"] = second.rationale
+    data[f"a{second.pk}-recommendation"] = second.recommendation
+    response = client_for(alice).post(page(assessment), data)
+    assert response.status_code == 302
+    assert answer(assessment, "C1-3").status == scoring.MET
+
+
+def test_the_conditional_update_refuses_a_stale_version(alice, carol, assessment):
+    row = answer(assessment, "C1-4")
+    stale = AnswerChange(row.pk, row.version, scoring.MET, "First writer.", "")
+    late = AnswerChange(row.pk, row.version, scoring.NOT_MET, "Second writer.", "")
+    assessment.save_answers([stale], by=carol)
+    with pytest.raises(AnswerConflict) as error:
+        assessment.save_answers([late], by=alice)
+    stored, submitted = error.value.conflicts[0]
+    assert (stored.rationale, submitted.rationale) == ("First writer.", "Second writer.")
+    assert answer(assessment, "C1-4").rationale == "First writer."
+
+
+def _resolution_post(conflict_response, choice: str) -> dict:
+    """Re-post the conflict page's form as a browser would, with one choice for all."""
+    context = conflict_response.context
+    data: dict[str, list[str]] = {}
+    for name, value in context["hidden"]:
+        data.setdefault(name, []).append(value)
+    for row in context["rows"]:
+        data[f"{row['prefix']}-stored_version"] = [str(row["stored"].version)]
+        data[f"{row['prefix']}-resolution"] = [choice]
+    return data
