@@ -1,5 +1,7 @@
 """Creating and editing a deployment, and searching the list of them."""
 
+from decimal import Decimal
+
 from django import forms
 from django.db.models import Q
 
@@ -66,7 +68,8 @@ class DeploymentForm(forms.ModelForm):
         value = self.cleaned_data.get("contract_value")
         if value is not None and value < 0:
             raise forms.ValidationError("A contract value cannot be negative.")
-        return value
+        # Two decimals, as stored, so the audit trail shows the value the database holds.
+        return value.quantize(Decimal("0.01")) if value is not None else None
 
     def clean(self):
         cleaned = super().clean()
