@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from safeguards import scoring
 from safeguards.accounts.permissions import (
@@ -26,14 +26,6 @@ from safeguards.reviews.models import Answer, Deployment
 
 PAGE_SIZE = 25
 EVIDENCE_ON_DETAIL = 10
-
-
-def optional_url(name: str, *args, query: str = "") -> str | None:
-    """The URL of a view another part of the app may not have built yet (None until it has)."""
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return None
 
 
 def snapshot(deployment: Deployment) -> dict:
@@ -204,7 +196,6 @@ def deployment_detail(request, pk):
             "evidence": evidence[:EVIDENCE_ON_DETAIL],
             "evidence_count": evidence.count(),
             "can_edit": can(request.user, Action.EDIT, deployment.office_id),
-            "start_url": optional_url("reviews:assessment_create", deployment.pk)
-            or optional_url("reviews:assessment_start", deployment.pk),
+            "start_url": reverse("reviews:assessment_create", args=[deployment.pk]),
         },
     )

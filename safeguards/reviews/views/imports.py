@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from safeguards.accounts.permissions import Action, offices_for
 from safeguards.reviews.forms.imports import ImportForm
 from safeguards.reviews.importer import ImportRefused, import_bytes
-from safeguards.reviews.views.deployments import optional_url
 
 
 def import_assessment(request):
@@ -23,8 +22,7 @@ def import_assessment(request):
             errors = refusal.errors
         else:
             messages.success(request, f"Imported “{assessment.title}” as a draft.")
-            url = optional_url("reviews:assessment", assessment.pk)
-            return redirect(url or assessment.deployment.get_absolute_url())
+            return redirect(assessment)
     status = 400 if errors else 200
     context = {"form": form, "errors": errors, "office": offices[0], "several": len(offices) > 1}
     return render(request, "reviews/import_form.html", context, status=status)
