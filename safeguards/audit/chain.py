@@ -5,6 +5,7 @@ hash(event) = SHA-256( previous hash as 64 lowercase hex characters, ASCII
 The first event's previous hash is GENESIS (64 zeros).
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,13 +31,24 @@ HASHED_FIELDS = (
 )
 
 
+class CanonicalEncoder(json.JSONEncoder):
+    """Writes JSON in canonical form (whatever a caller asks), so that stored JSON text is
+    byte for byte the text that was hashed and the verifier can use it without re-encoding."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(sort_keys=True, separators=(",", ":"), ensure_ascii=False, indent=None)
+        super().__init__(**kwargs)
+
+
 def format_time(moment: datetime) -> str:
     """UTC, microseconds, a trailing Z: '2026-11-26T14:43:12.123456Z'."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    return sha256_hex(prev_hash.encode("ascii") + canonical_json(fields))
+    # A valid previous hash is ASCII, where UTF-8 is the same bytes; UTF-8 lets a tampered,
+    # non-ASCII value simply fail to match instead of raising.
+    return sha256_hex(prev_hash.encode() + canonical_json(fields))
 
 
 @dataclass(frozen=True)
@@ -47,16 +59,15 @@ class Break:
     problem: str
 
 
-def find_break(
-    events: Iterable[tuple[dict[str, Any], str, str]], start_seq: int = 1, start_hash: str = GENESIS
+def walk(
+    checked: Iterable[tuple[int, str, str, bool]], start_seq: int = 1, start_hash: str = GENESIS
 ) -> tuple[int, str, Break | None]:
-    """Walk (fields, prev_hash, hash) triples in sequence order.
+    """Walk (seq, prev_hash, hash, content matches hash) in sequence order.
 
     Returns (events checked, head hash, first break or None).
     """
     expected_seq, expected_prev, count = start_seq, start_hash, 0
-    for fields, prev_hash, stored_hash in events:
-        seq = fields["seq"]
+    for seq, prev_hash, stored_hash, content_ok in checked:
         if seq != expected_seq:
             problem = (
                 f"sequence jumps from {expected_seq - 1} to {seq}: "
@@ -66,8 +77,16 @@ def find_break(
         if prev_hash != expected_prev:
             problem = "its previous-hash link does not match the hash of the event before it"
             return count, expected_prev, Break(seq, problem)
-        if event_hash(prev_hash, fields) != stored_hash:
+        if not content_ok:
             problem = "its stored hash does not match its content (a field was changed)"
             return count, expected_prev, Break(seq, problem)
         expected_seq, expected_prev, count = seq + 1, stored_hash, count + 1
     return count, expected_prev, None
+
+
+def find_break(
+    events: Iterable[tuple[dict[str, Any], str, str]], start_seq: int = 1, start_hash: str = GENESIS
+) -> tuple[int, str, Break | None]:
+    """Walk (fields, prev_hash, hash) triples in sequence order; see `walk`."""
+    checked = ((f["seq"], p, h, event_hash(p, f) == h) for f, p, h in events)
+    return walk(checked, start_seq, start_hash)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from .chain import GENESIS, format_time
+from .chain import GENESIS, CanonicalEncoder, format_time
 
 
 class AppendOnlyError(Exception):
@@ -20,8 +20,27 @@ class ChainHead(models.Model):
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS)
 
+    class Meta:
+        verbose_name = "chain head"
+
     def __str__(self) -> str:
         return f"head #{self.seq} {self.hash[:12]}"
+
+
+class EventQuerySet(models.QuerySet):
+    def for_assessment(self, assessment_id: int) -> "EventQuerySet":
+        return self.filter(assessment_id=assessment_id)
+
+    # The database triggers refuse these too; failing here first gives a clearer error.
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    update.alters_data = True
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Event(models.Model):
@@ -49,10 +68,13 @@ class Event(models.Model):
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     assessment_id = models.BigIntegerField(null=True, blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    # Stored in canonical form: on SQLite the verifier hashes the stored text as it is.
+    before = models.JSONField(null=True, blank=True, encoder=CanonicalEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=CanonicalEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
@@ -61,6 +83,11 @@ class Event(models.Model):
             models.Index(fields=["assessment_id", "seq"], name="audit_event_assessment"),
             # The office log, newest first, filtered by office.
             models.Index(fields=["office", "seq"], name="audit_event_office"),
+            # The office log filtered by actor or by action, still newest first.
+            models.Index(
+                fields=["office", "actor_username", "seq"], name="audit_event_office_actor"
+            ),
+            models.Index(fields=["office", "action", "seq"], name="audit_event_office_action"),
         ]
 
     def __str__(self) -> str:
@@ -88,3 +115,14 @@ class Event(models.Model):
             "before": self.before,
             "after": self.after,
         }
+
+
+def anchor(assessment_id: int) -> tuple[int, str | None]:
+    """Where an assessment stands in the chain: its number of events and its latest event's hash.
+
+    A report frozen inside the approval transaction, after the approval event is recorded, is
+    anchored at that approval. No events yet: (0, None).
+    """
+    events = Event.objects.for_assessment(assessment_id)
+    head = events.order_by("-seq").values_list("hash", flat=True).first()
+    return (events.count(), head) if head is not None else (0, None)

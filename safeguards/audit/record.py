@@ -1,15 +1,15 @@
 """The one way to write an audit event: inside the caller's transaction, after locking the head."""
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .chain import event_hash, format_time
+from .chain import GENESIS, event_hash, format_time
 from .models import ChainHead, Event
 
 
@@ -37,6 +37,74 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _id(value: Any) -> int | None:
+    """An office or assessment given as an instance, an id or an id's text: the id as an int.
+
+    The hash is computed from what is written, so it must be what reads back (an int).
+    """
+    value = getattr(value, "pk", value)
+    return None if value in (None, "") else int(value)
+
+
+def lock_head() -> ChainHead:
+    """The chain head, locked until the caller's transaction ends (on SQLite the IMMEDIATE
+    transaction already holds the write lock). Recreated from the last event if missing."""
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        seq, prev = Event.objects.order_by("-seq").values_list("seq", "hash").first() or (
+            0,
+            GENESIS,
+        )
+        try:
+            with transaction.atomic():
+                ChainHead.objects.create(pk=1, seq=seq, hash=prev)
+        except IntegrityError:
+            pass  # another writer created it first; lock theirs
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def new_event(
+    seq: int,
+    prev_hash: str,
+    action: str,
+    *,
+    at: datetime | None = None,
+    actor=None,
+    office=None,
+    target: Model | None = None,
+    target_type: str = "",
+    target_id: Any = "",
+    assessment=None,
+    before: Any = None,
+    after: Any = None,
+) -> Event:
+    """An unsaved event with its hash, in exactly the form it will read back from the database."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target.pk
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        at = at.replace(tzinfo=UTC)
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    event = Event(
+        seq=seq,
+        at=at,
+        actor=actor_obj,
+        actor_username=actor_obj.get_username() if actor_obj else "",
+        office_id=_id(office),
+        action=action,
+        target_type=target_type,
+        target_id="" if target_id in (None, "") else str(target_id),
+        assessment_id=_id(assessment),
+        before=jsonable(before),
+        after=jsonable(after),
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(prev_hash, event.hashed_fields())
+    return event
+
+
 def record(
     action: str,
     *,
@@ -55,28 +123,20 @@ def record(
         raise transaction.TransactionManagementError(
             "audit.record() must be called inside the transaction that makes the change."
         )
-    if target is not None:
-        target_type = target_type or target._meta.label_lower
-        target_id = target.pk
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = ChainHead.objects.create(pk=1)
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    event = Event(
-        seq=head.seq + 1,
-        at=timezone.now(),
-        actor=actor_obj,
-        actor_username=actor_obj.get_username() if actor_obj else "",
-        office_id=getattr(office, "pk", office),
-        action=action,
+    head = lock_head()
+    event = new_event(
+        head.seq + 1,
+        head.hash,
+        action,
+        actor=actor,
+        office=office,
+        target=target,
         target_type=target_type,
-        target_id="" if target_id in (None, "") else str(target_id),
-        assessment_id=getattr(assessment, "pk", assessment),
-        before=jsonable(before),
-        after=jsonable(after),
-        prev_hash=head.hash,
+        target_id=target_id,
+        assessment=assessment,
+        before=before,
+        after=after,
     )
-    event.hash = event_hash(head.hash, event.hashed_fields())
     event.save(force_insert=True)
     head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])
