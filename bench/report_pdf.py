@@ -1,0 +1,80 @@
+"""Draft report PDF: render of the default framework fully answered with evidence, growth to
+240 criteria, and an unchanged draft downloaded again (served from the fingerprint cache).
+
+Targets: ≤ 1.5 s render (default framework); growth to 240 criteria linear; re-download ≤ 50 ms.
+"""
+
+import shutil
+import sys
+
+from common import client_for, get_ok, header, line, setup, timed
+
+GROWTH = (15, 60, 120, 240)
+
+
+def main() -> int:
+    setup()
+    import data
+    from django.urls import reverse
+
+    from safeguards.reports import pdf
+
+    header("draft report PDF")
+    office, users = data.office("bench-report")
+    client = client_for(users["reviewer"])
+
+    def cold_download(url):
+        shutil.rmtree(pdf.cache_dir(), ignore_errors=True)
+        return get_ok(client, url)
+
+    failed = False
+    default = data.assessment(office, users, data.framework(None))
+    criteria = default.framework_version.criteria.count()
+    url = reverse("reports:pdf", args=[default.pk])
+    samples = timed(lambda: cold_download(url), runs=5, warmup=1)
+    size = len(cold_download(url).content)
+    figures = line(
+        f"draft PDF download, cache cold (default framework, {criteria} criteria, all answered, "
+        "with evidence)",
+        samples,
+        unit="s",
+        pdf_bytes=size,
+    )
+    if figures["median"] > 1.5:
+        print(f"  MISSED: target ≤ 1.5 s, by {figures['median'] - 1.5:.2f} s")
+        failed = True
+
+    samples = timed(lambda: get_ok(client, url), runs=30, warmup=2)
+    figures = line("unchanged draft downloaded again (fingerprint cache)", samples)
+    if figures["median"] > 50:
+        print(f"  MISSED: target ≤ 50 ms, by {figures['median'] - 50:.1f} ms")
+        failed = True
+
+    points = []
+    for count in GROWTH:
+        item = data.assessment(office, users, data.framework(count, categories=count // 15))
+        url = reverse("reports:pdf", args=[item.pk])
+        samples = timed(lambda url=url: cold_download(url), runs=3, warmup=1)
+        figures = line(f"draft PDF, cache cold, {count} criteria", samples, unit="s")
+        points.append((count, figures["median"]))
+    (x0, y0), (x1, y1) = points[0], points[-1]
+    slope = (y1 - y0) / (x1 - x0)
+    print(f"growth: {slope * 1000:.1f} ms per criterion, fixed part {y0 - slope * x0:.2f} s")
+    for count, seconds in points[1:-1]:
+        predicted = y0 + slope * (count - x0)
+        print(
+            f"  {count} criteria: {seconds:.2f} s measured, {predicted:.2f} s on the line "
+            f"({(seconds / predicted - 1) * 100:+.0f} %)"
+        )
+    per_criterion = [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in zip(points, points[1:])]
+    linear = max(per_criterion) <= 1.5 * min(per_criterion)
+    print(
+        "cost per added criterion by segment: "
+        + ", ".join(f"{p * 1000:.1f} ms" for p in per_criterion)
+        + f" -> {'linear' if linear else 'NOT linear'} (largest within 1.5× of smallest)"
+    )
+    return 1 if failed or not linear else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
