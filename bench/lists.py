@@ -52,8 +52,8 @@ def main() -> int:
         else (0, 0, 0)
     )
     wanted = (DEPLOYMENTS, ASSESSMENTS, EVENTS)
-    if any(h < w for h, w in zip(have, wanted)):
-        missing = [max(0, w - h) for h, w in zip(have, wanted)]
+    if any(h < w for h, w in zip(have, wanted, strict=True)):
+        missing = [max(0, w - h) for h, w in zip(have, wanted, strict=True)]
         print(f"generating {missing} (deployments, assessments, events) first...", flush=True)
         call_command(
             "generate_load_data",

@@ -66,7 +66,8 @@ def main() -> int:
             f"  {count} criteria: {seconds:.2f} s measured, {predicted:.2f} s on the line "
             f"({(seconds / predicted - 1) * 100:+.0f} %)"
         )
-    per_criterion = [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in zip(points, points[1:])]
+    pairs = zip(points, points[1:], strict=False)
+    per_criterion = [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in pairs]
     linear = max(per_criterion) <= 1.5 * min(per_criterion)
     print(
         "cost per added criterion by segment: "
