@@ -214,17 +214,6 @@ def test_overview_shows_the_red_line_breach(client_for, alice, deployment, versi
     assert response.context["result"].red_line_breaches == ("C1-1",)
 
 
-def test_overview_links_to_report_and_history_only_when_they_exist(client_for, alice, assessment):
-    response = client_for(alice).get(overview(assessment))
-    assert response.status_code == 200
-    from safeguards.reviews.views.assessments import optional_url
-
-    report = optional_url("reports:assessment_report", assessment.pk)
-    if report:
-        assert report.encode() in response.content
-    assert optional_url("no_such:page") is None
-
-
 # Session, user, roles, assessment, answers, categories, steps, session save (3).
 OVERVIEW_QUERIES = 10
 
@@ -279,3 +268,22 @@ def test_next_unanswered_says_so_when_everything_has_a_status(
 
 def test_answer_rows_exist_for_every_criterion(assessment):
     assert Answer.objects.filter(assessment=assessment).count() == 15
+
+
+def test_overview_links_to_the_report(client_for, victor, assessment):
+    response = client_for(victor).get(overview(assessment))
+    report = reverse("reports:assessment_report", args=[assessment.pk])
+    assert f'href="{report}"'.encode() in response.content
+
+
+def test_overview_lists_what_blocks_submission_with_links(client_for, alice, assessment):
+    content = client_for(alice).get(overview(assessment)).content.decode()
+    category = reverse("reviews:assessment_category", args=[assessment.pk, "C2"])
+    assert f'href="{category}#criterion-C2-4">C2-4: not assessed yet.' in content
+    assert "15 problems to resolve" in content
+
+
+def test_links_to_pages_not_built_yet_are_left_out():
+    from safeguards.reviews.views.assessments import optional_url
+
+    assert optional_url("no_such:page", 1) is None

@@ -344,3 +344,26 @@ def test_model_saves_a_valid_answer_of_a_draft(assessment):
     row.status, row.rationale = scoring.MET, "Clause 4."
     row.save()
     assert answer(assessment, "C1-2").status == scoring.MET
+
+
+def test_each_criterion_links_to_adding_evidence_for_it(client_for, alice, assessment):
+    from urllib.parse import quote
+
+    content = client_for(alice).get(page(assessment)).content.decode()
+    create = reverse("reviews:evidence_create", args=[assessment.deployment_id])
+    expected = f"{create}?assessment={assessment.pk}&amp;criterion=C1-2&amp;next="
+    assert expected + quote(page(assessment)) in content
+
+
+def test_evidence_linked_elsewhere_shows_up_checked(client_for, alice, office, assessment):
+    evidence = Evidence.objects.create(
+        office=office, deployment=assessment.deployment, title="Contract", kind="document"
+    )
+    answer(assessment, "C1-3").link_evidence(evidence, by=alice)
+    content = client_for(alice).get(page(assessment)).content.decode()
+    row = answer(assessment, "C1-3")
+    assert (
+        f'name="a{row.pk}-evidence" id="id_a{row.pk}-evidence_0" value="{evidence.pk}" checked'
+        in content
+    )
+    assert f'name="a{row.pk}-version" value="2"' in content
