@@ -1,8 +1,9 @@
 from django.urls import path
 
-from safeguards.accounts.views import home  # placeholder until this app's views exist
+from . import views
 
 app_name = "audit"
 urlpatterns = [
-    path("office/", home, name="office_log"),  # PLACEHOLDER
+    path("office/", views.office_log, name="office_log"),
+    path("assessments/<int:pk>/history/", views.assessment_history, name="assessment_history"),
 ]

@@ -1,0 +1,93 @@
+"""Filters of the office-wide audit log."""
+
+import datetime
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from django.utils import timezone
+
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(9998, 12, 31)
+
+
+class OfficeLogFilter(forms.Form):
+    office = forms.ChoiceField(required=False, label="Office")
+    actor = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Who",
+        help_text="A username, exactly as shown in the log.",
+    )
+    action = forms.CharField(
+        required=False,
+        max_length=64,
+        label="Action",
+        help_text="An action name such as answer.updated.",
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_]+(\.[a-z0-9_]+)*$",
+                "Use an action name as shown in the log, such as answer.updated.",
+            )
+        ],
+        widget=forms.TextInput(attrs={"list": "audit-actions", "autocomplete": "off"}),
+    )
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False,
+        label="To",
+        help_text="Inclusive.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offices = {office.slug: office for office in offices}
+        if len(offices) > 1:
+            self.fields["office"].choices = [("", "All my offices")] + [
+                (office.slug, office.name) for office in offices
+            ]
+        else:
+            del self.fields["office"]
+
+    def _clean_date(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError("Enter a date between 1900 and 9998.")
+        return value
+
+    def clean_date_from(self):
+        return self._clean_date("date_from")
+
+    def clean_date_to(self):
+        return self._clean_date("date_to")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def filter(self, events: QuerySet) -> QuerySet:
+        """The events of the chosen offices matching the filters (call after is_valid())."""
+        data = self.cleaned_data
+        office = self.offices.get(data.get("office") or "")
+        office_ids = [office.pk] if office else [o.pk for o in self.offices.values()]
+        events = events.filter(office_id__in=office_ids)
+        if data["actor"]:
+            events = events.filter(actor_username=data["actor"])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["date_from"]:
+            events = events.filter(at__gte=_start_of(data["date_from"]))
+        if data["date_to"]:
+            events = events.filter(at__lt=_start_of(data["date_to"] + datetime.timedelta(days=1)))
+        return events
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

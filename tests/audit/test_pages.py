@@ -1,0 +1,269 @@
+"""The assessment History page and the office-wide log."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+
+from safeguards.accounts.models import Membership, Role
+from safeguards.audit.bulk import append_many
+from safeguards.audit.record import record
+from tests.factories import make_assessment, make_deployment, make_framework
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assessment(office, alice):
+    return make_assessment(make_deployment(office, alice), make_framework(), alice)
+
+
+@pytest.fixture
+def answer_changed(assessment, alice):
+    with transaction.atomic():
+        return record(
+            "answer.updated",
+            actor=alice,
+            office=assessment.office,
+            target_type="reviews.answer",
+            target_id=12,
+            assessment=assessment,
+            before={"criterion": "C1-1", "status": "not_met", "rationale": "No <retention> rule."},
+            after={"criterion": "C1-1", "status": "partial", "rationale": "A draft retention rule"},
+        )
+
+
+def history_url(assessment):
+    return reverse("audit:assessment_history", args=[assessment.pk])
+
+
+def test_history_shows_who_what_and_before_after(client_for, alice, assessment, answer_changed):
+    response = client_for(alice).get(history_url(assessment))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Answer changed" in page and "answer 12" in page
+    assert "<strong>alice</strong>" in page
+    assert '<td class="audit-value">not_met</td><td class="audit-value">partial</td>' in page
+    assert 'C1-1 <span class="small text-body-secondary">(unchanged)</span>' in page
+
+
+def test_history_diffs_rationale_word_by_word_and_escapes_it(
+    client_for, alice, assessment, answer_changed
+):
+    page = client_for(alice).get(history_url(assessment)).content.decode()
+    assert "<del>No &lt;retention&gt;</del><ins>A draft retention</ins> rule" in page
+    assert "<retention>" not in page
+
+
+def test_history_lists_newest_first_and_only_this_assessment(
+    client_for, alice, office, assessment, answer_changed
+):
+    other = make_assessment(assessment.deployment, assessment.framework_version, alice)
+    with transaction.atomic():
+        record("assessment.submitted", actor=alice, office=office, assessment=assessment)
+        record("assessment.approved", actor=alice, office=office, assessment=other)
+    page = client_for(alice).get(history_url(assessment)).content.decode()
+    assert page.index("Assessment submitted for review") < page.index("Answer changed")
+    assert "Assessment approved" not in page
+
+
+def test_history_is_paginated(client_for, alice, office, assessment):
+    append_many(
+        {"action": "answer.updated", "office": office, "assessment": assessment} for _ in range(51)
+    )
+    client = client_for(alice)
+    assert "Page 1 of 2" in client.get(history_url(assessment)).content.decode()
+    second = client.get(history_url(assessment) + "?page=2").content.decode()
+    assert second.count('class="audit-entry') == 1
+    assert client.get(history_url(assessment) + "?page=zzz").status_code == 200
+
+
+def test_history_empty_state(client_for, victor, assessment):
+    response = client_for(victor).get(history_url(assessment))
+    assert b"Nothing has been recorded for this assessment yet." in response.content
+
+
+def test_history_is_404_to_another_office(client_for, mallory, assessment, answer_changed):
+    assert client_for(mallory).get(history_url(assessment)).status_code == 404
+
+
+def test_history_sends_anonymous_to_login(client, assessment):
+    response = client.get(history_url(assessment))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_history_query_count(client_for, alice, office, assessment, django_assert_num_queries):
+    append_many(
+        {
+            "action": "answer.updated",
+            "office": office,
+            "assessment": assessment,
+            "after": {"status": "met"},
+        }
+        for _ in range(60)
+    )
+    client = client_for(alice)
+    # session, user, memberships, assessment, count, one page of events; then the session
+    # is saved (savepoint, update, release) as on every request
+    with django_assert_num_queries(9):
+        assert client.get(history_url(assessment)).status_code == 200
+
+
+# The office log
+
+
+def log(client, **params):
+    return client.get(reverse("audit:office_log"), params)
+
+
+@pytest.fixture
+def office_events(office, other_office, alice, bob):
+    at = datetime.datetime(2026, 5, 10, 12, 0, tzinfo=datetime.UTC)
+    append_many(
+        [
+            {
+                "action": "answer.updated",
+                "actor": alice,
+                "office": office,
+                "at": at,
+                "after": {"status": "met"},
+            },
+            {
+                "action": "assessment.approved",
+                "actor": bob,
+                "office": office,
+                "at": at + datetime.timedelta(days=2),
+            },
+            {
+                "action": "evidence.added",
+                "actor": alice,
+                "office": office,
+                "at": at + datetime.timedelta(days=5),
+                "after": {"title": "Contract"},
+            },
+            {
+                "action": "office.created",
+                "office": other_office,
+                "at": at,
+                "after": {"name": "Secret other office"},
+            },
+        ]
+    )
+
+
+def test_office_log_lists_own_office_events_newest_first(client_for, olga, office_events):
+    page = log(client_for(olga)).content.decode()
+    assert (
+        page.index("Evidence added")
+        < page.index("Assessment approved")
+        < page.index("Answer changed")
+    )
+    assert "Secret other office" not in page
+
+
+@pytest.mark.parametrize(
+    ("params", "shown", "hidden"),
+    [
+        ({"actor": "bob"}, ["Assessment approved"], ["Answer changed", "Evidence added"]),
+        ({"action": "evidence.added"}, ["Evidence added"], ["Answer changed"]),
+        ({"date_from": "2026-05-11"}, ["Evidence added"], ["Answer changed"]),
+        ({"date_to": "2026-05-12"}, ["Answer changed", "Assessment approved"], ["Evidence added"]),
+        (
+            {"date_from": "2026-05-12", "date_to": "2026-05-12"},
+            ["Assessment approved"],
+            ["Answer changed", "Evidence added"],
+        ),
+    ],
+)
+def test_office_log_filters(client_for, olga, office_events, params, shown, hidden):
+    page = log(client_for(olga), **params).content.decode()
+    for text in shown:
+        assert text in page
+    for text in hidden:
+        assert text not in page
+
+
+def test_office_log_filter_without_match_says_so(client_for, olga, office_events):
+    assert b"No events match these filters" in log(client_for(olga), actor="nobody").content
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "not a date"}, "Enter a valid date."),
+        ({"date_from": "0001-01-01"}, "Enter a date between 1900 and 9998."),
+        ({"date_to": "9999-12-31"}, "Enter a date between 1900 and 9998."),
+        ({"date_from": "2026-05-12", "date_to": "2026-05-01"}, "The end date is before the start"),
+        ({"action": "DROP TABLE;"}, "Use an action name as shown in the log"),
+        ({"actor": "x" * 151}, "Ensure this value has at most 150 characters"),
+    ],
+)
+def test_office_log_shows_bad_filters_next_to_the_field(
+    client_for, olga, office_events, params, message
+):
+    response = log(client_for(olga), **params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert b"invalid-feedback" in response.content
+    assert b"Answer changed" not in response.content
+
+
+def test_office_log_pages_by_newer_and_older(client_for, olga, office):
+    append_many(
+        {"action": "answer.updated", "office": office, "target_id": n} for n in range(1, 121)
+    )
+    client = client_for(olga)
+    first = log(client)
+    assert first.context["page"].newer is None and first.context["page"].older == 71
+    assert [e.event.seq for e in first.context["entries"]][:2] == [120, 119]
+    assert b"Older" in first.content and b"Newer" not in first.content
+    second = log(client, before=71)
+    assert [e.event.seq for e in second.context["entries"]][0] == 70
+    third = log(client, before=second.context["page"].older)
+    assert [e.event.seq for e in third.context["entries"]] == list(range(20, 0, -1))
+    assert third.context["page"].older is None
+    back = log(client, after=third.context["page"].newer)
+    assert [e.event.seq for e in back.context["entries"]] == list(range(70, 20, -1))
+    assert back.context["page"].newer == 70
+
+
+@pytest.mark.parametrize("cursor", ["abc", "-5", "9" * 40, "１２"])
+def test_office_log_ignores_junk_cursors(client_for, olga, office_events, cursor):
+    response = log(client_for(olga), before=cursor, after=cursor)
+    assert response.status_code == 200
+    assert b"Evidence added" in response.content
+
+
+def test_office_log_is_403_for_a_reviewer(client_for, alice, office_events):
+    assert log(client_for(alice)).status_code == 403
+
+
+def test_office_log_is_404_without_any_office(client_for, db):
+    stranger = get_user_model().objects.create_user("stranger", password="x" * 16)
+    assert log(client_for(stranger)).status_code == 404
+
+
+def test_office_log_filters_by_office_when_admin_of_several(
+    client_for, olga, other_office, office_events
+):
+    Membership.objects.create(office=other_office, user=olga, role=Role.ADMIN)
+    client = client_for(olga)
+    everything = log(client).content.decode()
+    assert "Secret other office" in everything and "Evidence added" in everything
+    only_other = log(client, office=other_office.slug).content.decode()
+    assert "Secret other office" in only_other and "Evidence added" not in only_other
+    assert "Select a valid choice" in log(client, office="not-mine").content.decode()
+
+
+def test_office_log_query_count(client_for, olga, office, django_assert_num_queries):
+    append_many(
+        {"action": "answer.updated", "office": office, "after": {"status": "met"}}
+        for _ in range(60)
+    )
+    client = client_for(olga)
+    # session, user, memberships, offices, one page of events (no count); then the session
+    # is saved (savepoint, update, release) as on every request
+    with django_assert_num_queries(8):
+        assert log(client, action="answer.updated").status_code == 200
