@@ -31,7 +31,11 @@ def answer_changed(assessment, alice):
             target_id=12,
             assessment=assessment,
             before={"criterion": "C1-1", "status": "not_met", "rationale": "No <retention> rule."},
-            after={"criterion": "C1-1", "status": "partial", "rationale": "A draft retention rule"},
+            after={
+                "criterion": "C1-1",
+                "status": "partial",
+                "rationale": "A draft retention rule.",
+            },
         )
 
 
@@ -53,7 +57,7 @@ def test_history_diffs_rationale_word_by_word_and_escapes_it(
     client_for, alice, assessment, answer_changed
 ):
     page = client_for(alice).get(history_url(assessment)).content.decode()
-    assert "<del>No &lt;retention&gt;</del><ins>A draft retention</ins> rule" in page
+    assert "<del>No &lt;retention&gt;</del><ins>A draft retention</ins> rule." in page
     assert "<retention>" not in page
 
 
