@@ -5,7 +5,7 @@ Target: ≤ 30 ms server time at 60 criteria; the same number of queries at 15, 
 
 import sys
 
-from common import client_for, count_queries, get_ok, header, line, setup, timed
+from common import MISSED, client_for, count_queries, get_ok, header, line, setup, timed
 
 SIZES = (15, 60, 240)
 RUNS = 30
@@ -25,7 +25,8 @@ def main() -> int:
         version = data.framework(size * 4, categories=4)
         assessment = data.assessment(office, users, version)
         url = reverse("reviews:assessment_category", args=[assessment.pk, "C1"])
-        samples = timed(lambda url=url: get_ok(client, url), runs=RUNS)
+        runs = RUNS if size <= 60 else RUNS // 3  # the largest page is for query counts and growth
+        samples = timed(lambda url=url: get_ok(client, url), runs=runs)
         queries[size] = count_queries(lambda url=url: get_ok(client, url))
         figures = line(f"category page, {size} criteria on it", samples, queries=queries[size])
         if size == 60 and figures["median"] > 30:
@@ -33,7 +34,7 @@ def main() -> int:
             failed = True
     same = len(set(queries.values())) == 1
     print(f"queries the same at {', '.join(map(str, SIZES))}: {'yes' if same else 'NO'} {queries}")
-    return 1 if failed or not same else 0
+    return MISSED if failed or not same else 0
 
 
 if __name__ == "__main__":
