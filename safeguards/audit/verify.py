@@ -180,7 +180,7 @@ class Verification:
     problem: Break | None
 
 
-def _snapshot() -> tuple[int, int | None, str | None]:
+def snapshot() -> tuple[int, int | None, str | None]:
     """(highest seq, head seq, head hash) read in one statement, so they agree with each other."""
     event_table, head_table = Event._meta.db_table, ChainHead._meta.db_table
     with connection.cursor() as cursor:
@@ -200,7 +200,7 @@ def verify_chain(chunk_size: int = CHUNK_SIZE) -> Verification:
 
     Events appended while it runs are left for the next run.
     """
-    last_seq, head_seq, head_hash = _snapshot()
+    last_seq, head_seq, head_hash = snapshot()
     count, hash_, problem = walk(checked_rows(0, last_seq, chunk_size))
     if problem is None:
         problem = _head_problem(count, hash_, head_seq, head_hash)
