@@ -19,6 +19,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def evidence_files(settings, tmp_path):
+    """Uploaded evidence goes to a throwaway folder, never the real data directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -43,13 +50,41 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db):
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context, page = _new_page(browser, live_server)
     yield page
     context.close()
+
+
+@pytest.fixture
+def nojs_page(browser, live_server, transactional_db):
+    """A browser with scripts disabled: every task must still work (progressive enhancement)."""
+    context, page = _new_page(browser, live_server, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db):
+    """Open further browsers (another person signed in at the same time)."""
+    contexts = []
+
+    def make(**options):
+        context, page = _new_page(browser, live_server, **options)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
@@ -68,3 +103,20 @@ def login(page, username, password="correct horse battery"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def logout(page):
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/**")
+
+
+def post_as_page(page, url, data=None):
+    """A direct POST with the page's session and a valid CSRF token, as a crafted request
+    would send it: the server, not the missing button, must refuse it."""
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    return page.request.post(
+        url,
+        form={"csrfmiddlewaretoken": token, **(data or {})},
+        headers={"Referer": page.url},
+        max_redirects=0,
+    )

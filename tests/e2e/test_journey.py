@@ -1,0 +1,186 @@
+"""The whole journey as people do it, in a real browser: describe, score, submit, approve,
+download, verify, and read as a viewer who can change nothing."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from safeguards.catalog.models import FrameworkVersion
+from safeguards.reviews.models import Answer, Assessment, AssessmentStatus, Deployment
+
+from .conftest import login, logout, post_as_page
+
+# Every criterion is met except these: two gaps, no red line among them.
+PARTIAL_CODE = "RET-2"
+UNDISCLOSED_CODE = "SHARE-1"
+EVIDENCE_TITLE = "CBP contract award notice"
+
+
+@pytest.fixture
+def frameworks(transactional_db):
+    call_command("load_frameworks", verbosity=0, stdout=io.StringIO())
+
+
+def verdict_on(page) -> str:
+    return page.locator("dt:text-is('Verdict') + dd").inner_text().strip()
+
+
+def fill_category(page, evidence_title: str) -> list[str]:
+    """Answer every criterion on the open category page; returns the codes answered."""
+    codes = []
+    for fieldset in page.locator("fieldset.criterion").all():
+        code = fieldset.get_attribute("id").removeprefix("criterion-")
+        status = {PARTIAL_CODE: "Partially met", UNDISCLOSED_CODE: "Undisclosed"}.get(code, "Met")
+        fieldset.get_by_role("radio", name=status, exact=True).check()
+        fieldset.get_by_label("Rationale").fill(f"{code}: the contract notice says so (p. 4).")
+        if status != "Met":
+            fieldset.get_by_label("Recommendation").fill(f"Publish the rule behind {code}.")
+        evidence = fieldset.get_by_role("checkbox", name=re.compile(re.escape(evidence_title)))
+        evidence.check()
+        codes.append(code)
+    return codes
+
+
+def test_reviewer_to_approver_to_viewer(
+    page, new_page, alice, bob, victor, frameworks, screenshot, tmp_path
+):
+    # The reviewer describes the deployment.
+    login(page, "alice")
+    page.get_by_role("link", name="Deployments").first.click()
+    page.get_by_role("link", name="New deployment").click()
+    page.get_by_label("Name").fill("CBP face search")
+    page.get_by_label("Operator or agency").fill("U.S. Customs and Border Protection")
+    page.get_by_label("Vendor").fill("Clearview AI")
+    page.get_by_label("Technology").fill("Face recognition search over scraped web images")
+    page.get_by_label("Stated purposes").fill("Tactical targeting; counter-network analysis.")
+    screenshot(page, "deployment-form")
+    page.get_by_role("button", name="Create deployment").click()
+    assert page.get_by_role("heading", name="CBP face search", level=1).is_visible()
+    assert page.get_by_text("Deployment “CBP face search” created.").is_visible()
+    screenshot(page, "deployment-detail")
+
+    # ... starts an assessment against the shipped framework ...
+    page.get_by_role("link", name="Start an assessment").first.click()
+    version = FrameworkVersion.objects.get(framework__slug="fr-deployment-safeguards")
+    page.get_by_label("Framework version").select_option(value=str(version.pk))
+    page.get_by_role("button", name="Start the assessment").click()
+    assessment = Assessment.objects.get()
+    assert page.url.endswith(assessment.get_absolute_url())
+    assert verdict_on(page) == "Red line breached"
+
+    # ... and cannot submit it yet: the page says what is missing.
+    page.get_by_role("button", name="Submit for review").click()
+    refusal = page.locator(".messages .alert-danger")
+    assert "Not submitted" in refusal.inner_text()
+    assert "not assessed yet" in refusal.inner_text()
+    blockers = page.locator("ul.blockers li")
+    assert blockers.count() == assessment.answers.count() == 54
+    screenshot(page, "assessment-overview-draft")
+
+    # The first category: add evidence with a file, linked to its first criterion.
+    page.get_by_role("link", name=re.compile(r"^AUTH ")).first.click()
+    page.get_by_role("link", name=re.compile("^Add evidence for AUTH-1")).click()
+    page.get_by_label("Title").fill(EVIDENCE_TITLE)
+    page.get_by_label("Kind").select_option(label="Document")
+    page.get_by_label("Citation").fill("p. 4, section C.2")
+    upload = tmp_path / "award-notice.txt"
+    upload.write_text("Award notice: one year of access to the face search service.\n")
+    page.get_by_label("File").set_input_files(str(upload))
+    screenshot(page, "evidence-form")
+    page.get_by_role("button", name="Add evidence").click()
+    assert page.get_by_text(f"Evidence “{EVIDENCE_TITLE}” added.").is_visible()
+    assert page.get_by_text("Linked to AUTH-1").is_visible()
+
+    # Every category, page by page, with "Save and next category".
+    answered = []
+    for _ in range(30):
+        heading = page.get_by_role("heading", level=1).inner_text()
+        answered += fill_category(page, EVIDENCE_TITLE)
+        if len(answered) == 8:
+            screenshot(page, "category-form")
+        save = page.get_by_role("button", name=re.compile("^Save and "))
+        last = "return to the overview" in save.inner_text()
+        save.click()
+        assert page.get_by_text(re.compile(r"^Saved \d+ changed answer")).is_visible(), heading
+        if last:
+            break
+    assert len(answered) == 54
+    assert page.url.endswith(assessment.get_absolute_url())
+
+    # The live verdict has changed with the answers.
+    assert verdict_on(page) == "Adequate"
+    assert page.get_by_text("Nothing: every criterion has a status and a rationale.").is_visible()
+    screenshot(page, "assessment-overview-complete")
+
+    page.get_by_role("button", name="Submit for review").click()
+    assert page.get_by_text("Submitted for review.").is_visible()
+    assert page.get_by_role("button", name="Submit for review").count() == 0
+    logout(page)
+
+    # The approver signs it off.
+    login(page, "bob")
+    page.get_by_role("link", name="Assessments").first.click()
+    page.get_by_role("link", name=assessment.title).click()
+    page.get_by_role("button", name="Approve and freeze the report").click()
+    assert page.get_by_text("Approved. The report is frozen as a new version.").is_visible()
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.APPROVED
+
+    # The report: its PDF downloads and says what the overview said.
+    page.get_by_role("link", name="Report", exact=True).click()
+    assert page.get_by_text("Showing approved version 1").is_visible()
+    screenshot(page, "report")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    pdf_path = tmp_path / "report.pdf"
+    download_info.value.save_as(pdf_path)
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf_path).pages)
+    assert "Adequate" in text
+    assert PARTIAL_CODE in text and UNDISCLOSED_CODE in text
+    assert "CBP face search" in text
+
+    # Anyone with the file can check it on the verification page.
+    page.get_by_role("link", name="Verify a report").first.click()
+    page.get_by_label("Report file (PDF or JSON)").set_input_files(str(pdf_path))
+    page.get_by_role("button", name="Check file").click()
+    outcome = page.get_by_role("status").filter(has_text="Intact")
+    assert outcome.get_by_role("heading").inner_text().startswith("Intact")
+    screenshot(page, "verify-intact")
+    logout(page)
+
+    # The viewer reads everything and finds no control to change anything.
+    viewer = new_page()
+    login(viewer, "victor")
+    viewer.goto(assessment.get_absolute_url())
+    assert verdict_on(viewer) == "Adequate"
+    main = viewer.locator("main")
+    assert main.locator("form").count() == 0
+    assert main.get_by_role("button").count() == 0
+    viewer.get_by_role("link", name=re.compile(r"^AUTH ")).first.click()
+    assert viewer.locator("main form, main textarea, main input").count() == 0
+    assert viewer.get_by_text("its answers are read-only").is_visible()
+    deployment = Deployment.objects.get()
+    viewer.goto(deployment.get_absolute_url())
+    for name in ("Edit", "Start an assessment", "Add evidence", "Add the first source"):
+        assert viewer.get_by_role("link", name=name).count() == 0, name
+    viewer.goto("/deployments/")
+    assert viewer.get_by_role("link", name="New deployment").count() == 0
+    screenshot(viewer, "viewer-deployment-list")
+
+    # A crafted POST is refused by the server, not only hidden.
+    before = list(Answer.objects.values_list("pk", "status", "version"))
+    for url in (
+        f"/assessments/{assessment.pk}/reopen/",
+        f"/assessments/{assessment.pk}/categories/AUTH/",
+        "/deployments/new/",
+        f"/deployments/{deployment.pk}/edit/",
+    ):
+        response = post_as_page(viewer, url, {"comment": "viewer was here", "name": "x"})
+        assert response.status == 403, url
+    assert list(Answer.objects.values_list("pk", "status", "version")) == before
+    assert Deployment.objects.count() == 1
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.APPROVED
