@@ -84,9 +84,20 @@ def main() -> int:
     pages.append(("assessments, filtered", f"{base}?status=in_review"))
     log = office_log_url(office)
     if log:
-        last = math.ceil(counts[2] / PAGE_SIZE)
-        pages += [("office log, page 1", log), (f"office log, page {last}", f"{log}?page={last}")]
-        pages.append(("office log, by action", f"{log}?action=evidence.linked"))
+        # Keyset pages (?before=seq): the oldest page costs what the newest does, if indexed.
+        events = Event.objects.filter(office=office).order_by("seq")
+        oldest = events.values_list("seq", flat=True)[PAGE_SIZE]
+        middle = events.values_list("seq", flat=True)[counts[2] // 2]
+        actor = office_admin(office).username.replace("-admin", "-approver")
+        pages += [
+            ("office log, newest page", log),
+            ("office log, middle page", f"{log}?before={middle}"),
+            ("office log, oldest page", f"{log}?before={oldest}"),
+            ("office log, by action", f"{log}?action=evidence.linked"),
+            ("office log, by actor", f"{log}?actor={actor}"),
+            ("office log, by date range", f"{log}?date_from=2023-01-01&date_to=2023-06-30"),
+            ("office log, rare action, oldest", f"{log}?action=assessment.created&before={middle}"),
+        ]
     else:
         print("office log: NOT MEASURED, the page does not exist yet (placeholder)")
     failed = False
