@@ -1,0 +1,412 @@
+"""Who may do what, for every URL the project defines (DESIGN.md §1 and §4).
+
+The URL list is read from the resolver, so a new page without an entry in MATRIX fails
+`test_every_url_is_in_the_matrix`. Each request runs in a savepoint that is rolled back, so
+one set of records serves every role; every request expected to change nothing is checked
+against a snapshot of the database (rows, audit events, statuses, versions).
+"""
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from safeguards import scoring
+
+from .conftest import db_state
+
+ROLES = ("anon", "outsider", "viewer", "reviewer", "approver", "admin")
+LOGIN = "login"  # a redirect to the sign-in page
+SKIPPED_PREFIXES = ("admin/",)  # Django's admin guards itself (staff only)
+MISSING_ID = 999_999
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Expected status per role (in ROLES order) for GET and POST.
+
+    target: which record the URL's arguments point at (None: no arguments).
+    data: builds a valid POST body from the records, so a refused POST is a real attempt.
+    writes: roles whose POST is expected to change the database; every other request must not.
+    """
+
+    target: str | None
+    get: tuple
+    post: tuple
+    data: Any = None
+    writes: tuple[str, ...] = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+def everyone(status):
+    """Signed-in people of any office get `status`; the anonymous are sent to sign in."""
+    return (LOGIN, status, status, status, status, status)
+
+
+def office(outsider, viewer, reviewer, approver, admin):
+    return (LOGIN, outsider, viewer, reviewer, approver, admin)
+
+
+EDITORS = ("reviewer", "approver", "admin")
+APPROVERS = ("approver", "admin")
+READ = office(404, 200, 200, 200, 200)  # a record of the office: members read, outsiders 404
+EDIT = office(404, 403, 200, 200, 200)  # the form to change it: editors only
+GET_ONLY = office(405, 405, 405, 405, 405)  # downloads: POST is not a method they accept
+POST_ONLY = office(405, 405, 405, 405, 405)  # actions: GET is not a method they accept
+ADMIN_ONLY = office(403, 403, 403, 403, 200)  # office-wide pages: office admins only
+JUMP = office(404, 302, 302, 302, 302)  # a redirect to the page of a record
+
+
+# --- valid POST bodies ----------------------------------------------------------------------
+
+
+def deployment_fields(w) -> dict:
+    return {"name": "Renamed deployment", "operator": "Border agency"}
+
+
+def deployment_edit(w) -> dict:
+    return deployment_fields(w) | {"version": w.deployment.version}
+
+
+def evidence_fields(w) -> dict:
+    return {"title": "Press release", "kind": "web_page", "url": "https://example.org/pr"}
+
+
+def start_fields(w) -> dict:
+    return {
+        "title": "Another assessment",
+        "framework_version": w.framework.pk,
+        "as_of": "2026-11-02",
+    }
+
+
+def reassess_fields(w) -> dict:
+    return start_fields(w) | {"framework_version": w.draft.framework_version_id}
+
+
+def category_page(w) -> dict:
+    """The draft's first category as loaded, with one answer changed."""
+    data = {}
+    for answer in w.draft.answers.filter(criterion__category__code="C1"):
+        prefix = f"a{answer.pk}"
+        data |= {
+            f"{prefix}-status": answer.status,
+            f"{prefix}-rationale": answer.rationale,
+            f"{prefix}-recommendation": answer.recommendation,
+            f"{prefix}-version": answer.version,
+        }
+        if answer.criterion.code == "C1-3":
+            data[f"{prefix}-status"] = scoring.UNDISCLOSED
+            data[f"{prefix}-rationale"] = "Nothing published about retention."
+    return data
+
+
+def comment(w) -> dict:
+    return {"comment": "Clause 4 needs a citation."}
+
+
+def import_file(w) -> dict:
+    doc = {
+        "schema": "safeguards.assessment-import/1",
+        "framework": {"slug": w.framework.framework.slug, "version": w.framework.version},
+        "deployment": {"id": w.deployment.pk},
+        "assessment": {"title": "Imported", "as_of": "2026-11-01"},
+        "answers": [{"code": "C1-1", "status": "met", "rationale": "Clause 4."}],
+    }
+    return {"file": SimpleUploadedFile("import.json", json.dumps(doc).encode())}
+
+
+def fingerprint(w) -> dict:
+    return {"fingerprint": w.approved.report_versions.get().fingerprint}
+
+
+def report_file(w) -> dict:
+    version = w.approved.report_versions.get()
+    return {"file": SimpleUploadedFile("report.json", version.canonical_json.encode())}
+
+
+def login_fields(w) -> dict:
+    return {"username": "alice", "password": "wrong password"}
+
+
+# --- the matrix -----------------------------------------------------------------------------
+# Roles: anon, outsider (a reviewer of another office), viewer, reviewer, approver, admin.
+
+MATRIX: dict[str, Rule] = {
+    "home": Rule(None, everyone(200), everyone(200)),
+    "login": Rule(None, (200, *[302] * 5), (200, *[302] * 5), data=login_fields),
+    "logout": Rule(None, everyone(405), everyone(302)),
+    "password_change": Rule(None, everyone(200), everyone(200)),
+    "password_change_done": Rule(None, everyone(200), everyone(405)),
+    "offices": Rule(None, everyone(200), everyone(200)),
+    # Frameworks are shared reference data: every signed-in user reads them; nobody writes.
+    "catalog:framework_list": Rule(None, everyone(200), everyone(200)),
+    "catalog:framework": Rule("framework", everyone(302), everyone(302)),
+    "catalog:framework_version": Rule("framework", everyone(200), everyone(200)),
+    # The office log is for office admins; a member of another office is refused, not shown it.
+    "audit:office_log": Rule(None, ADMIN_ONLY, ADMIN_ONLY),
+    "audit:assessment_history": Rule("draft", READ, READ),
+    "reviews:deployment_list": Rule(None, everyone(200), everyone(200)),
+    # The outsider is a reviewer in her own office, so she may create there.
+    "reviews:deployment_create": Rule(
+        None,
+        office(200, 403, 200, 200, 200),
+        office(302, 403, 302, 302, 302),
+        data=deployment_fields,
+        writes=("outsider", *EDITORS),
+    ),
+    "reviews:deployment": Rule("deployment", READ, READ),
+    "reviews:deployment_edit": Rule(
+        "deployment",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=deployment_edit,
+        writes=EDITORS,
+    ),
+    "reviews:evidence_list": Rule("deployment", READ, READ),
+    "reviews:evidence_create": Rule(
+        "deployment",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=evidence_fields,
+        writes=EDITORS,
+    ),
+    "reviews:evidence": Rule("evidence", READ, READ),
+    "reviews:evidence_download": Rule("evidence", READ, READ),
+    # Imports go into the user's own office; a deployment id of another office is refused (400).
+    "reviews:import_assessment": Rule(
+        None,
+        office(200, 403, 200, 200, 200),
+        office(400, 403, 302, 302, 302),
+        data=import_file,
+        writes=EDITORS,
+    ),
+    "reviews:assessment_list": Rule(None, everyone(200), everyone(200)),
+    "reviews:assessment_create": Rule(
+        "deployment",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=start_fields,
+        writes=EDITORS,
+    ),
+    "reviews:assessment": Rule("draft", READ, READ),
+    "reviews:assessment_category": Rule(
+        "draft",
+        READ,
+        office(404, 403, 302, 302, 302),
+        data=category_page,
+        writes=EDITORS,
+        kwargs={"code": "C1"},
+    ),
+    "reviews:assessment_category_save_next": Rule(
+        "draft",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=category_page,
+        writes=EDITORS,
+        kwargs={"code": "C1"},
+    ),
+    "reviews:assessment_category_resolve": Rule(
+        "draft",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=category_page,
+        writes=EDITORS,
+        kwargs={"code": "C1"},
+    ),
+    "reviews:assessment_next_unanswered": Rule("draft", JUMP, JUMP),
+    # Submitting an incomplete draft is refused with a message (302 back, nothing changed).
+    "reviews:assessment_submit": Rule("draft", POST_ONLY, office(404, 403, 302, 302, 302)),
+    "reviews:assessment_return": Rule(
+        "in_review",
+        office(404, 403, 403, 200, 200),
+        office(404, 403, 403, 302, 302),
+        data=comment,
+        writes=APPROVERS,
+    ),
+    # bob and olga scored nothing in it, so either may approve.
+    "reviews:assessment_approve": Rule(
+        "in_review", POST_ONLY, office(404, 403, 403, 302, 302), writes=APPROVERS
+    ),
+    "reviews:assessment_reopen": Rule(
+        "approved",
+        office(404, 403, 403, 200, 200),
+        office(404, 403, 403, 302, 302),
+        data=comment,
+        writes=APPROVERS,
+    ),
+    "reviews:assessment_reassess": Rule(
+        "draft",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=reassess_fields,
+        writes=EDITORS,
+    ),
+    "reports:assessment_report": Rule("approved", READ, GET_ONLY),
+    "reports:pdf": Rule("approved", READ, GET_ONLY),
+    "reports:json": Rule("approved", READ, GET_ONLY),
+    "reports:csv": Rule("approved", READ, GET_ONLY),
+    "reports:version_pdf": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
+    "reports:version_json": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
+    "reports:version_csv": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
+    # Verification answers anyone signed in; another office learns only "it matches".
+    "reports:verify": Rule(None, everyone(200), everyone(405)),
+    "reports:verify_fingerprint": Rule(None, everyone(405), everyone(200), data=fingerprint),
+    "reports:verify_file": Rule(None, everyone(405), everyone(200), data=report_file),
+}
+
+
+# --- walking the URLs -----------------------------------------------------------------------
+
+
+def project_urls(resolver=None, namespace: str = "", prefix: str = ""):
+    """(name, route, pattern) for every URL pattern, recursively, without the admin."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from project_urls(pattern, inner, route)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield name, route, pattern
+
+
+@dataclass
+class World:
+    framework: Any
+    deployment: Any
+    draft: Any
+    in_review: Any
+    approved: Any
+    evidence: Any
+
+
+@pytest.fixture
+def world(framework, deployment, draft, in_review, approved, evidence_file, bob, victor, olga):
+    return World(framework, deployment, draft, in_review, approved, evidence_file)
+
+
+def url_for(name: str, rule: Rule, w: World, missing: bool = False) -> str:
+    kwargs = dict(rule.kwargs)
+    if rule.target == "framework":
+        kwargs["slug"] = w.framework.framework.slug
+        if name.endswith("framework_version"):
+            kwargs["version"] = w.framework.version
+    elif rule.target is not None:
+        kwargs["pk"] = MISSING_ID if missing else getattr(w, rule.target).pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.fixture
+def clients(alice, bob, victor, olga, mallory) -> dict[str, Client]:
+    people = {"outsider": mallory, "viewer": victor, "reviewer": alice, "approver": bob}
+    people["admin"] = olga
+    signed_in = {}
+    for role, user in people.items():
+        signed_in[role] = Client()
+        signed_in[role].force_login(user)
+    return {"anon": Client(), **signed_in}
+
+
+def attempt(client: Client, method: str, url: str, data: dict | None):
+    """One request inside a savepoint that is rolled back: (response, database changed?).
+
+    The client's cookies are restored too, so signing out does not sign out the next request.
+    """
+    before, cookies = db_state(), copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = client.post(url, data or {})
+        changed = db_state() != before
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response, changed
+
+
+def problem(response, expected, changed: bool, may_write: bool) -> str | None:
+    status = response.status_code
+    if expected == LOGIN:
+        location = response.get("Location", "")
+        if status != 302 or not location.startswith(reverse("login") + "?next="):
+            return f"expected a redirect to sign in, got {status} {location}"
+    elif status != expected:
+        return f"expected {expected}, got {status}"
+    if changed and not may_write:
+        return f"changed the database ({status})"
+    if may_write and not changed:
+        return f"was allowed ({status}) but saved nothing"
+    return None
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_every_url_is_in_the_matrix():
+    missing = []
+    for name, route, _ in project_urls():
+        if name is None:
+            missing.append(f"/{route} has no name: give it one, then add it to MATRIX")
+        elif name not in MATRIX:
+            missing.append(
+                f"{name} (/{route}) is not in MATRIX of tests/security/test_permission_matrix.py:"
+                " add a Rule saying what each role gets for GET and POST"
+            )
+    assert not missing, "\n".join(missing)
+
+
+def test_matrix_has_no_entries_for_urls_that_are_gone():
+    names = {name for name, _, _ in project_urls()}
+    assert sorted(set(MATRIX) - names) == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_rules_allow(role, world, clients):
+    failures = []
+    for name, rule in MATRIX.items():
+        url = url_for(name, rule, world)
+        for method in ("get", "post"):
+            expected = getattr(rule, method)[ROLES.index(role)]
+            data = rule.data(world) if (method == "post" and rule.data) else None
+            response, changed = attempt(clients[role], method, url, data)
+            may_write = method == "post" and role in rule.writes
+            found = problem(response, expected, changed, may_write)
+            if found:
+                failures.append(f"{method.upper()} {name} as {role}: {found}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_never_gets_a_page_with_data(world, clients):
+    for name, rule in MATRIX.items():
+        if name == "login":
+            continue
+        url = url_for(name, rule, world)
+        for method in ("get", "post"):
+            response, changed = attempt(clients["anon"], method, url, None)
+            assert response.status_code in (302, 405), f"{method} {name}"
+            assert not changed
+
+
+def test_outsiders_cannot_tell_a_record_exists(world, clients):
+    """For every object URL, another office's member gets exactly what a missing id gets."""
+    for name, rule in MATRIX.items():
+        if rule.target in (None, "framework"):
+            continue
+        for method in ("get", "post"):
+            data = rule.data(world) if (method == "post" and rule.data) else None
+            outsider = clients["outsider"]
+            real, changed = attempt(outsider, method, url_for(name, rule, world), data)
+            missing, _ = attempt(outsider, method, url_for(name, rule, world, True), data)
+            assert real.status_code in (404, 405), f"{method} {name}"
+            assert real.status_code == missing.status_code, f"{method} {name}"
+            assert not changed, f"{method} {name}"
