@@ -3,13 +3,28 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Event
-from .record import lock_head, new_event
+from .record import event_values, lock_head
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
+COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_username",
+    "office_id",
+    "action",
+    "target_type",
+    "target_id",
+    "assessment_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
 
 
 def append_many(
@@ -21,23 +36,37 @@ def append_many(
     target, target_type, target_id, assessment, before, after), plus an optional `at`
     (an aware datetime; default now). Items may come from a generator. Runs in one transaction
     holding the chain head, so it is all or nothing. Returns (events appended, new head hash).
+
+    Rows go in through one prepared INSERT per batch rather than `bulk_create`, whose per-field
+    preparation would cost more than computing the chain.
     """
+    fields = [Event._meta.get_field(name) for name in COLUMNS]
+    quote = connection.ops.quote_name
+    insert = (
+        f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    at_field, before_field, after_field = fields[1], fields[9], fields[10]
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         head = lock_head()
         seq, prev_hash, batch = head.seq, head.hash, []
         for data in events_data:
-            values = dict(data)
-            values.setdefault("at", now)
+            options = dict(data)
+            options.setdefault("at", now)
             seq += 1
-            event = new_event(seq, prev_hash, values.pop("action"), **values)
-            prev_hash = event.hash
-            batch.append(event)
+            values = event_values(seq, prev_hash, options.pop("action"), **options)
+            prev_hash = values["hash"]
+            row = [values[name] for name in COLUMNS]
+            row[1] = at_field.get_db_prep_save(row[1], connection)
+            row[9] = before_field.get_db_prep_save(row[9], connection)
+            row[10] = after_field.get_db_prep_save(row[10], connection)
+            batch.append(row)
             if len(batch) >= batch_size:
-                Event.objects.bulk_create(batch)
+                cursor.executemany(insert, batch)
                 batch = []
         if batch:
-            Event.objects.bulk_create(batch)
+            cursor.executemany(insert, batch)
         appended = seq - head.seq
         head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])

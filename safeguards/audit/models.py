@@ -102,6 +102,7 @@ class Event(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
     def hashed_fields(self) -> dict:
+        """The fields the hash covers, as docs/audit.md lists them."""
         return {
             "seq": self.seq,
             "at": format_time(self.at),

@@ -64,7 +64,7 @@ def lock_head() -> ChainHead:
     return head
 
 
-def new_event(
+def event_values(
     seq: int,
     prev_hash: str,
     action: str,
@@ -78,31 +78,48 @@ def new_event(
     assessment=None,
     before: Any = None,
     after: Any = None,
-) -> Event:
-    """An unsaved event with its hash, in exactly the form it will read back from the database."""
+) -> dict[str, Any]:
+    """The column values of a new event, hash included, exactly as they will read back."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target.pk
     at = at or timezone.now()
     if timezone.is_naive(at):
         at = at.replace(tzinfo=UTC)
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    event = Event(
-        seq=seq,
-        at=at,
-        actor=actor_obj,
-        actor_username=actor_obj.get_username() if actor_obj else "",
-        office_id=_id(office),
-        action=action,
-        target_type=target_type,
-        target_id="" if target_id in (None, "") else str(target_id),
-        assessment_id=_id(assessment),
-        before=jsonable(before),
-        after=jsonable(after),
-        prev_hash=prev_hash,
-    )
-    event.hash = event_hash(prev_hash, event.hashed_fields())
-    return event
+    actor = actor if actor is not None and getattr(actor, "pk", None) else None
+    values = {
+        "seq": seq,
+        "at": at,
+        "actor_id": actor.pk if actor else None,
+        "actor_username": actor.get_username() if actor else "",
+        "office_id": _id(office),
+        "action": action,
+        "target_type": target_type,
+        "target_id": "" if target_id in (None, "") else str(target_id),
+        "assessment_id": _id(assessment),
+        "before": jsonable(before),
+        "after": jsonable(after),
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = event_hash(prev_hash, hashed_fields(values))
+    return values
+
+
+def hashed_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The hashed fields (docs/audit.md) of an event's column values."""
+    return {
+        "seq": values["seq"],
+        "at": format_time(values["at"]),
+        "actor_id": values["actor_id"],
+        "actor": values["actor_username"],
+        "office_id": values["office_id"],
+        "action": values["action"],
+        "target_type": values["target_type"],
+        "target_id": values["target_id"],
+        "assessment_id": values["assessment_id"],
+        "before": values["before"],
+        "after": values["after"],
+    }
 
 
 def record(
@@ -124,18 +141,20 @@ def record(
             "audit.record() must be called inside the transaction that makes the change."
         )
     head = lock_head()
-    event = new_event(
-        head.seq + 1,
-        head.hash,
-        action,
-        actor=actor,
-        office=office,
-        target=target,
-        target_type=target_type,
-        target_id=target_id,
-        assessment=assessment,
-        before=before,
-        after=after,
+    event = Event(
+        **event_values(
+            head.seq + 1,
+            head.hash,
+            action,
+            actor=actor,
+            office=office,
+            target=target,
+            target_type=target_type,
+            target_id=target_id,
+            assessment=assessment,
+            before=before,
+            after=after,
+        )
     )
     event.save(force_insert=True)
     head.seq, head.hash = event.seq, event.hash
