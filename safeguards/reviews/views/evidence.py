@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -82,7 +82,8 @@ def evidence_create(request, pk):
         if next_url and url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            return redirect(next_url)
+            # Not redirect(): it would take a word such as ?next=home for a view name.
+            return HttpResponseRedirect(next_url)
         return redirect(evidence)
     return render(
         request,
