@@ -142,6 +142,10 @@ class Entry:
     changes: list[FieldChange]
     office: str = ""
 
+    @property
+    def changed_count(self) -> int:
+        return sum(change.changed for change in self.changes)
+
 
 def describe(event: Event, office_names: dict[int, str] | None = None) -> Entry:
     return Entry(
