@@ -113,6 +113,9 @@ def parse(raw: bytes) -> tuple[Any, list[str]]:
         return None, [f"file: the key {key!r} appears twice in one object"]
     except RecursionError:
         return None, [f"file: nested more than {MAX_DEPTH} levels deep"]
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits (CVE-2020-10735).
+        return None, ["file: a number has too many digits"]
     if _depth(doc) > MAX_DEPTH:
         return None, [f"file: nested more than {MAX_DEPTH} levels deep"]
     return doc, []
