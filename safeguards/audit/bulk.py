@@ -36,6 +36,8 @@ def append_many(
     target, target_type, target_id, assessment, before, after), plus an optional `at`
     (an aware datetime; default now). Items may come from a generator. Runs in one transaction
     holding the chain head, so it is all or nothing. Returns (events appended, new head hash).
+    For millions of events, call it once per slice of, say, 100,000 (`itertools.islice`) to
+    keep each transaction, and SQLite's write-ahead log, small.
 
     Rows go in through one prepared INSERT per batch rather than `bulk_create`, whose per-field
     preparation would cost more than computing the chain.
