@@ -422,7 +422,7 @@ def test_invalid_utf8_in_a_form_is_refused_without_a_500(as_alice, office):
     assert db_state() == before
 
 
-@pytest.mark.parametrize("next_url", ["0", "home", "reviews:deployment_list"])
+@pytest.mark.parametrize("next_url", ["0", "home", "deployment_list"])
 def test_a_next_that_is_a_bare_word_is_not_taken_for_a_view_name(as_alice, deployment, next_url):
     url = reverse("reviews:evidence_create", args=[deployment.pk]) + f"?next={next_url}"
     response = as_alice.post(url, EVIDENCE)
