@@ -2,6 +2,7 @@
 violations anywhere."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .axe import serious_violations
 from .conftest import login
@@ -53,19 +54,19 @@ def test_reviewer_pages_have_no_serious_violations(page, world, screenshot):
 
     # The error pages, as a signed-in person meets them.
     assert check(page, "/deployments/999999/", "404", found).status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert check(page, f"/assessments/{a}/return/", "403", found).status == 403
-    assert page.get_by_role("heading", name="You are not allowed to do this").is_visible()
+    expect(page.get_by_role("heading", name="You are not allowed to do this")).to_be_visible()
 
     # Pages in their error states: a refused save and a refused submission.
     page.goto(f"/assessments/{a}/categories/C1/")
     page.get_by_role("radio", name="Not applicable").first.check()
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     found["category-form-errors"] = serious_violations(page)
     page.goto(f"/assessments/{a}/")
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_text("Not submitted").is_visible()
+    expect(page.get_by_text("Not submitted")).to_be_visible()
     found["assessment-overview-refused"] = serious_violations(page)
     page.goto("/reports/verify/")
     page.get_by_role("textbox", name="Fingerprint").fill("0" * 64)
@@ -83,7 +84,7 @@ def test_other_roles_pages_have_no_serious_violations(page, new_page, world, bob
     a = w.assessment.pk
     login(page, "olga")
     check(page, "/audit/office/", "office-log", found)
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     approver = new_page()
     login(approver, "bob")
     check(approver, f"/assessments/{a}/", "assessment-overview-approver", found)
@@ -101,7 +102,7 @@ def test_signed_out_pages_have_no_serious_violations(page, alice):
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     found["login-refused"] = serious_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
 

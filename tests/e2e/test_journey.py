@@ -6,11 +6,13 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from safeguards.catalog.models import FrameworkVersion
 from safeguards.reviews.models import Answer, Assessment, AssessmentStatus, Deployment
 
+from .axe import serious_violations
 from .conftest import login, logout, post_as_page
 
 # Every criterion is met except these: two gaps, no red line among them.
@@ -58,8 +60,8 @@ def test_reviewer_to_approver_to_viewer(
     page.get_by_label("Stated purposes").fill("Tactical targeting; counter-network analysis.")
     screenshot(page, "deployment-form")
     page.get_by_role("button", name="Create deployment").click()
-    assert page.get_by_role("heading", name="CBP face search", level=1).is_visible()
-    assert page.get_by_text("Deployment “CBP face search” created.").is_visible()
+    expect(page.get_by_role("heading", name="CBP face search", level=1)).to_be_visible()
+    expect(page.get_by_text("Deployment “CBP face search” created.")).to_be_visible()
     screenshot(page, "deployment-detail")
 
     # ... starts an assessment against the shipped framework ...
@@ -67,6 +69,7 @@ def test_reviewer_to_approver_to_viewer(
     version = FrameworkVersion.objects.get(framework__slug="fr-deployment-safeguards")
     page.get_by_label("Framework version").select_option(value=str(version.pk))
     page.get_by_role("button", name="Start the assessment").click()
+    expect(page.get_by_text("Assessment started")).to_be_visible()
     assessment = Assessment.objects.get()
     assert page.url.endswith(assessment.get_absolute_url())
     assert verdict_on(page) == "Red line breached"
@@ -91,20 +94,20 @@ def test_reviewer_to_approver_to_viewer(
     page.get_by_label("File").set_input_files(str(upload))
     screenshot(page, "evidence-form")
     page.get_by_role("button", name="Add evidence").click()
-    assert page.get_by_text(f"Evidence “{EVIDENCE_TITLE}” added.").is_visible()
-    assert page.get_by_text("Linked to AUTH-1").is_visible()
+    expect(page.get_by_text(f"Evidence “{EVIDENCE_TITLE}” added.")).to_be_visible()
+    expect(page.get_by_text("Linked to AUTH-1")).to_be_visible()
 
     # Every category, page by page, with "Save and next category".
     answered = []
     for _ in range(30):
-        heading = page.get_by_role("heading", level=1).inner_text()
         answered += fill_category(page, EVIDENCE_TITLE)
         if len(answered) == 8:
             screenshot(page, "category-form")
         save = page.get_by_role("button", name=re.compile("^Save and "))
         last = "return to the overview" in save.inner_text()
-        save.click()
-        assert page.get_by_text(re.compile(r"^Saved \d+ changed answer")).is_visible(), heading
+        with page.expect_navigation():
+            save.click()
+        expect(page.get_by_text(re.compile(r"^Saved \d+ changed answer"))).to_be_visible()
         if last:
             break
     assert len(answered) == 54
@@ -112,11 +115,13 @@ def test_reviewer_to_approver_to_viewer(
 
     # The live verdict has changed with the answers.
     assert verdict_on(page) == "Adequate"
-    assert page.get_by_text("Nothing: every criterion has a status and a rationale.").is_visible()
+    expect(
+        page.get_by_text("Nothing: every criterion has a status and a rationale.")
+    ).to_be_visible()
     screenshot(page, "assessment-overview-complete")
 
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_text("Submitted for review.").is_visible()
+    expect(page.get_by_text("Submitted for review.")).to_be_visible()
     assert page.get_by_role("button", name="Submit for review").count() == 0
     logout(page)
 
@@ -125,14 +130,15 @@ def test_reviewer_to_approver_to_viewer(
     page.get_by_role("link", name="Assessments").first.click()
     page.get_by_role("link", name=assessment.title).click()
     page.get_by_role("button", name="Approve and freeze the report").click()
-    assert page.get_by_text("Approved. The report is frozen as a new version.").is_visible()
+    expect(page.get_by_text("Approved. The report is frozen as a new version.")).to_be_visible()
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.APPROVED
 
     # The report: its PDF downloads and says what the overview said.
     page.get_by_role("link", name="Report", exact=True).click()
-    assert page.get_by_text("Showing approved version 1").is_visible()
+    expect(page.get_by_text("Showing approved version 1")).to_be_visible()
     screenshot(page, "report")
+    assert serious_violations(page) == []
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     pdf_path = tmp_path / "report.pdf"
@@ -149,6 +155,7 @@ def test_reviewer_to_approver_to_viewer(
     outcome = page.get_by_role("status").filter(has_text="Intact")
     assert outcome.get_by_role("heading").inner_text().startswith("Intact")
     screenshot(page, "verify-intact")
+    assert serious_violations(page) == []
     logout(page)
 
     # The viewer reads everything and finds no control to change anything.
@@ -161,7 +168,7 @@ def test_reviewer_to_approver_to_viewer(
     assert main.get_by_role("button").count() == 0
     viewer.get_by_role("link", name=re.compile(r"^AUTH ")).first.click()
     assert viewer.locator("main form, main textarea, main input").count() == 0
-    assert viewer.get_by_text("its answers are read-only").is_visible()
+    expect(viewer.get_by_text("its answers are read-only")).to_be_visible()
     deployment = Deployment.objects.get()
     viewer.goto(deployment.get_absolute_url())
     for name in ("Edit", "Start an assessment", "Add evidence", "Add the first source"):

@@ -13,12 +13,11 @@ from safeguards.reviews.forms.evidence import EvidenceForm
 from safeguards.reviews.models import AnswerChange, Assessment, Deployment, Evidence
 from tests.factories import make_deployment, make_framework
 
-# (status, recommendation) of the first answers; the rest stay not assessed.
+# (status, recommendation) of category C1's answers; category C2 stays not assessed.
 SAVED = [
     ("not_met", "Bind the rule in the contract."),  # C1-1, a red line: a breach
     ("partial", "Make the policy binding."),
     ("undisclosed", ""),  # a gap without a recommendation
-    ("met", ""),
 ]
 
 
