@@ -5,6 +5,7 @@ Working from the JSON means a frozen version is shown from exactly what was appr
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -104,18 +105,34 @@ def category_chart(categories: list[dict[str, Any]], thresholds: dict[str, int])
     return "".join(parts)
 
 
-def _criterion_row(row: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
+def _criterion_row(
+    row: dict[str, Any], titles: dict[str, str], register: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     return {
         **row,
         "category_title": titles.get(row["category"], ""),
         "status_label": scoring.STATUS_LABELS[row["status"]],
         "severity_label": SEVERITY_LABELS[row["severity"]],
         "credit_text": "—" if row["credit"] is None else f"{row['credit']:g}",
-        "evidence": [
-            {**item, "href": item["url"] if _linkable(item["url"]) else None}
-            for item in row["evidence"]
-        ],
+        "evidence_refs": [_register(item, register, row["code"]) for item in row["evidence"]],
     }
+
+
+def _register(item: dict[str, Any], register: dict[str, dict[str, Any]], code: str):
+    """Number each distinct piece of evidence once (E1, E2, ...): the same contract cited by
+    forty criteria is listed, with its URL and hash, in one place."""
+    key = json.dumps(item, sort_keys=True)
+    entry = register.get(key)
+    if entry is None:
+        entry = {
+            **item,
+            "ref": f"E{len(register) + 1}",
+            "href": item["url"] if _linkable(item["url"]) else None,
+            "codes": [],
+        }
+        register[key] = entry
+    entry["codes"].append(code)
+    return entry
 
 
 def _linkable(url: str | None) -> bool:
@@ -127,7 +144,8 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
     """Template context for one report: the JSON plus labels, groupings and the chart."""
     summary = data["summary"]
     titles = {category["code"]: category["title"] for category in data["categories"]}
-    rows = [_criterion_row(row, titles) for row in data["criteria"]]
+    register: dict[str, dict[str, Any]] = {}
+    rows = [_criterion_row(row, titles, register) for row in data["criteria"]]
     by_code = {row["code"]: row for row in rows}
     breaches = set(summary["red_line_breaches"])
     gaps = [
@@ -162,6 +180,7 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
         "top_gaps": gaps[:TOP_GAPS],
         "questions": questions,
         "sections": sections,
+        "evidence": list(register.values()),
         "chart": category_chart(data["categories"], data["framework"]["thresholds"]),
         "approvals": [
             {**approval, "role_label": ROLE_LABELS.get(approval["role"], approval["role"])}

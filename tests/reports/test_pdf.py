@@ -156,3 +156,10 @@ def test_fetcher_refuses_anything_but_static_files():
         with pytest.raises(pdf.RefusedFetch):
             fetcher.fetch(url)
     assert fetcher.fetch(f"{pdf.BASE_URL}static/reports/print.css").status == 200
+
+
+def test_evidence_is_cited_with_its_file_hash(draft):
+    _, _, reader = draft
+    compact = "".join(text_of(reader).split())
+    assert "SHA-256" + "ab" * 32 in compact
+    assert "E1Contract70B03C24F00000123,statementofwork,§4.1" in compact
