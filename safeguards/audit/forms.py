@@ -71,12 +71,10 @@ class OfficeLogFilter(forms.Form):
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
 
-    def filter(self, events: QuerySet) -> QuerySet:
-        """The events of the chosen offices matching the filters (call after is_valid())."""
+    def filter(self, events: QuerySet) -> list[QuerySet]:
+        """The events matching the filters, one queryset per chosen office (after is_valid())."""
         data = self.cleaned_data
         office = self.offices.get(data.get("office") or "")
-        office_ids = [office.pk] if office else [o.pk for o in self.offices.values()]
-        events = events.filter(office_id__in=office_ids)
         if data["actor"]:
             events = events.filter(actor_username=data["actor"])
         if data["action"]:
@@ -85,7 +83,8 @@ class OfficeLogFilter(forms.Form):
             events = events.filter(at__gte=_start_of(data["date_from"]))
         if data["date_to"]:
             events = events.filter(at__lt=_start_of(data["date_to"] + datetime.timedelta(days=1)))
-        return events
+        offices = [office] if office else list(self.offices.values())
+        return [events.filter(office_id=office.pk) for office in offices]
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

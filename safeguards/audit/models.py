@@ -81,13 +81,15 @@ class Event(models.Model):
         indexes = [
             # An assessment's History page and the report's audit anchor.
             models.Index(fields=["assessment_id", "seq"], name="audit_event_assessment"),
-            # The office log, newest first, filtered by office.
-            models.Index(fields=["office", "seq"], name="audit_event_office"),
-            # The office log filtered by actor or by action, still newest first.
+            # The office log: one office's events newest first by time, alone or filtered by
+            # actor or by action; a date range is a range of the same index.
+            models.Index(fields=["office", "at", "seq"], name="audit_event_office_at"),
             models.Index(
-                fields=["office", "actor_username", "seq"], name="audit_event_office_actor"
+                fields=["office", "actor_username", "at", "seq"], name="audit_event_office_actor"
             ),
-            models.Index(fields=["office", "action", "seq"], name="audit_event_office_action"),
+            models.Index(
+                fields=["office", "action", "at", "seq"], name="audit_event_office_action"
+            ),
         ]
 
     def __str__(self) -> str:

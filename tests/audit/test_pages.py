@@ -271,3 +271,47 @@ def test_office_log_query_count(client_for, olga, office, django_assert_num_quer
     # is saved (savepoint, update, release) as on every request
     with django_assert_num_queries(8):
         assert log(client, action="answer.updated").status_code == 200
+
+
+def test_office_log_orders_by_time(client_for, olga, office):
+    at = datetime.datetime(2026, 5, 10, 12, 0, tzinfo=datetime.UTC)
+    # loaded out of time order (an import of older records): the log still reads by time
+    append_many(
+        [
+            {"action": "answer.updated", "office": office, "at": at, "target_id": "late"},
+            {"action": "answer.updated", "office": office, "at": at - datetime.timedelta(days=1)},
+        ]
+    )
+    entries = log(client_for(olga)).context["entries"]
+    assert [e.event.seq for e in entries] == [1, 2]
+
+
+def test_office_log_merges_offices_in_time_order_across_pages(
+    client_for, olga, office, other_office
+):
+    Membership.objects.create(office=other_office, user=olga, role=Role.ADMIN)
+    at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    append_many(
+        {
+            "action": "answer.updated",
+            "office": office if n % 3 else other_office,
+            "at": at + datetime.timedelta(minutes=n),
+        }
+        for n in range(1, 71)
+    )
+    client = client_for(olga)
+    first = log(client)
+    assert [e.event.seq for e in first.context["entries"]] == list(range(70, 20, -1))
+    older = log(client, before=first.context["page"].older)
+    assert [e.event.seq for e in older.context["entries"]] == list(range(20, 0, -1))
+    assert older.context["page"].older is None
+    newer = log(client, after=older.context["page"].newer)
+    assert [e.event.seq for e in newer.context["entries"]] == list(range(70, 20, -1))
+
+
+def test_office_log_older_page_query_count(client_for, olga, office, django_assert_num_queries):
+    append_many({"action": "answer.updated", "office": office} for _ in range(120))
+    client = client_for(olga)
+    # as the first page, plus finding the cursor event
+    with django_assert_num_queries(9):
+        assert log(client, before=70).status_code == 200
