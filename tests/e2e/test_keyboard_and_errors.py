@@ -164,3 +164,31 @@ def test_refused_deployment_form_focuses_the_first_invalid_field(page, alice):
     error_id = active(page, "el.getAttribute('aria-describedby')")
     assert "required" in page.locator(f"[id='{error_id}']").inner_text()
     assert_visible_focus(page)
+
+
+def test_focused_fields_are_never_hidden_under_the_sticky_save_bar(page, world):
+    login(page, "alice")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    # Bootstrap scrolls smoothly otherwise: measure where focus ends up, not mid-animation.
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(f"/assessments/{world.assessment.pk}/categories/C1/")
+    hidden = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if active(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Save'"):
+            break
+        covered = active(
+            page,
+            """(() => {
+                const r = el.getBoundingClientRect();
+                if (!r.width || !r.height) return false;
+                const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                if (y < 0 || y > innerHeight) return 'off-screen';
+                const hit = document.elementFromPoint(x, y);
+                return !!hit && hit !== el && !el.contains(hit) && !hit.contains(el)
+                    && !(el.labels && [...el.labels].some(l => l.contains(hit)));
+            })()""",
+        )
+        if covered:
+            hidden.append((active(page, "el.id || el.textContent.trim()"), covered))
+    assert hidden == []
