@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from safeguards.canonical import sha256_hex
@@ -51,14 +52,26 @@ def backed_up_models():
     return [apps.get_model(label) for label in MODEL_LABELS]
 
 
+class _FullPrecisionEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; audit hashes cover the microseconds."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def dump_records(objects) -> bytes:
+    records = serializers.serialize("python", objects)
+    return json.dumps(records, cls=_FullPrecisionEncoder, ensure_ascii=False).encode()
+
+
 def write_backup(output: Path) -> dict:
     """Write the archive; returns the manifest."""
     with transaction.atomic():  # one consistent snapshot of every table
-        data = serializers.serialize(
-            "json",
-            (obj for model in backed_up_models() for obj in model._default_manager.order_by("pk")),
-            indent=None,
-        ).encode()
+        data = dump_records(
+            obj for model in backed_up_models() for obj in model._default_manager.order_by("pk")
+        )
         evidence_names = list(
             apps.get_model("reviews.evidence")
             .objects.exclude(file="")
@@ -144,7 +157,7 @@ def restore_backup(archive_path: Path) -> dict:
     try:
         with transaction.atomic():
             apps.get_model("audit.chainhead").objects.all().delete()
-            objects = serializers.deserialize("json", io.BytesIO(contents["data.json"]))
+            objects = serializers.deserialize("python", json.loads(contents["data.json"]))
             with connection.constraint_checks_disabled():
                 for obj in objects:
                     obj.save()

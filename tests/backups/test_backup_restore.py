@@ -3,15 +3,16 @@ import json
 import zipfile
 
 import pytest
-from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from safeguards.audit import triggers
 from safeguards.audit.models import Event
 from safeguards.audit.record import record
-from safeguards.backups.archive import backed_up_models
+from safeguards.backups.archive import backed_up_models, dump_records
+from safeguards.reports.models import ReportVersion
+from safeguards.reviews import workflow
 from safeguards.reviews.models import Evidence
 from tests.factories import make_assessment, make_deployment, make_framework
 
@@ -21,7 +22,10 @@ def filled(alice, bob, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     framework_version = make_framework(categories=2, per_category=3)
     deployment = make_deployment(alice.memberships.get().office, alice)
-    assessment = make_assessment(deployment, framework_version, alice, answers={"C1-1": "met"})
+    codes = framework_version.criteria.values_list("code", flat=True)
+    assessment = make_assessment(
+        deployment, framework_version, alice, answers=dict.fromkeys(codes, "met")
+    )
     evidence = Evidence.objects.create(
         office=deployment.office,
         deployment=deployment,
@@ -30,22 +34,25 @@ def filled(alice, bob, settings, tmp_path):
         file_name="award.txt",
     )
     evidence.file.save("award.txt", ContentFile(b"Award notice text\n"))
-    from django.db import transaction
-
     with transaction.atomic():
         record("assessment.created", actor=alice, office=deployment.office, target=assessment)
         record("evidence.added", actor=alice, office=deployment.office, target=evidence)
+    workflow.submit(assessment, by=alice)
+    workflow.approve(assessment, by=bob)
     return assessment
 
 
-def snapshot() -> str:
-    return serializers.serialize(
-        "json",
-        (obj for model in backed_up_models() for obj in model._default_manager.order_by("pk")),
+def snapshot() -> bytes:
+    return dump_records(
+        obj for model in backed_up_models() for obj in model._default_manager.order_by("pk")
     )
 
 
 def empty_database(settings, tmp_path):
+    if connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks now: TRUNCATE refuses while they are pending.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     triggers.uninstall(connection)
     call_command("flush", interactive=False, verbosity=0)
     triggers.install(connection)
@@ -74,6 +81,25 @@ def test_backup_then_restore_gives_back_the_same_records(filled, tmp_path, setti
     assert "events" in out  # verify_audit ran and reported the intact chain
 
 
+def test_restored_report_versions_keep_their_fingerprints_and_bytes(filled, tmp_path, settings):
+    frozen = ReportVersion.objects.get()
+    fingerprint, pdf = frozen.fingerprint, bytes(frozen.pdf)
+    archive = tmp_path / "backup.zip"
+    run("backup", str(archive))
+    empty_database(settings, tmp_path)
+
+    run("restore", str(archive))
+
+    restored = ReportVersion.objects.get()
+    assert restored.fingerprint == fingerprint
+    assert bytes(restored.pdf) == pdf
+    exported = tmp_path / "report.pdf"
+    exported.write_bytes(pdf)
+    with pytest.raises(SystemExit) as exit_status:
+        run("verify_report", str(exported))
+    assert exit_status.value.code == 0
+
+
 def test_restore_refuses_a_damaged_archive_and_writes_nothing(filled, tmp_path, settings):
     archive = tmp_path / "backup.zip"
     run("backup", str(archive))
@@ -82,7 +108,7 @@ def test_restore_refuses_a_damaged_archive_and_writes_nothing(filled, tmp_path, 
         for item in source.infolist():
             content = source.read(item)
             if item.filename == "data.json":
-                content = content.replace(b"Rationale for C1-1", b"Rationale for C1-9")
+                content = content.replace(b"Rationale for C1-1.", b"Rationale for C1-9.")
             target.writestr(item, content)
     empty_database(settings, tmp_path)
 
@@ -112,3 +138,4 @@ def test_manifest_lists_every_file_with_its_hash(filled, tmp_path):
         manifest = json.loads(opened.read("manifest.json"))
         assert set(manifest["files"]) == set(opened.namelist()) - {"manifest.json"}
     assert manifest["counts"]["reviews.answer"] == 6
+    assert manifest["counts"]["reports.reportversion"] == 1
