@@ -76,15 +76,25 @@ def header(title: str) -> None:
     sys.stdout.flush()
 
 
-def timed(fn: Callable[[], object], runs: int = 30, warmup: int = 3) -> list[float]:
+class Samples(list):
+    """Wall-clock seconds per run, with this process's CPU seconds per run alongside: on a
+    shared machine the CPU time shows what the code costs when other processes take the cores."""
+
+    cpu: list[float]
+
+
+def timed(fn: Callable[[], object], runs: int = 30, warmup: int = 3) -> Samples:
     """Seconds per call of `fn`, after `warmup` calls that are not counted."""
     for _ in range(warmup):
         fn()
-    samples = []
+    samples = Samples()
+    samples.cpu = []
     for _ in range(runs):
+        cpu = time.process_time()
         started = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - started)
+        samples.cpu.append(time.process_time() - cpu)
     return samples
 
 
@@ -97,6 +107,10 @@ def line(label: str, samples: list[float], unit: str = "ms", **extra) -> dict:
         "max": max(samples) * scale,
         "n": len(samples),
     }
+    cpu = getattr(samples, "cpu", None)
+    if cpu:
+        figures["cpu_median"] = statistics.median(cpu) * scale
+        extra = {"CPU median": f"{figures['cpu_median']:.1f} {unit}", **extra}
     more = "".join(f", {key} {value}" for key, value in extra.items())
     print(
         f"{label}: median {figures['median']:.1f} {unit} (min {figures['min']:.1f}, "
