@@ -140,6 +140,11 @@ def draft_pdf(data: dict) -> bytes:
 
 def _prune(folder: Path) -> None:
     """Keep the cache small: drop the oldest drafts beyond CACHE_LIMIT."""
-    files = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
-    for old in files[:-CACHE_LIMIT]:
+    dated = []
+    for path in folder.glob("*.pdf"):
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # another process pruned it meanwhile
+            continue
+    for _, old in sorted(dated)[:-CACHE_LIMIT]:
         old.unlink(missing_ok=True)

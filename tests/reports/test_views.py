@@ -106,3 +106,16 @@ def test_unchanged_draft_pdf_is_served_from_the_cache(client_for, victor, assess
     assert first["Content-Type"] == "application/pdf" and len(cached) == 1
     assert client.get(url).content == first.content
     assert cached[0].read_bytes() == first.content
+
+
+@pytest.mark.parametrize("per_category", [5, 80])
+@pytest.mark.parametrize(("name", "queries"), [("assessment_report", 16), ("json", 15)])
+def test_report_page_and_json_take_the_same_queries_at_15_and_240_criteria(
+    client_for, office, alice, victor, django_assert_num_queries, per_category, name, queries
+):
+    # Of these, six are the session, the user, their roles and the session save.
+    assessment = answered_assessment(office, alice, categories=3, per_category=per_category)
+    client = client_for(victor)
+    url = reverse(f"reports:{name}", args=[assessment.pk])
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
