@@ -91,8 +91,8 @@ def new_page(browser, live_server, transactional_db):
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    def take(page, name, full_page=True):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
     return take
 

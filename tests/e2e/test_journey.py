@@ -46,6 +46,15 @@ def fill_category(page, evidence_title: str) -> list[str]:
     return codes
 
 
+def readme_shot(page, screenshot, name, top_selector):
+    """A screen-sized picture from `top_selector` down, as a person sees it (for the README)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.locator(top_selector).evaluate("el => window.scrollTo(0, el.offsetTop - 12)")
+    screenshot(page, name, full_page=False)
+    page.set_viewport_size(size)
+
+
 def test_reviewer_to_approver_to_viewer(
     page, new_page, alice, bob, victor, frameworks, screenshot, tmp_path
 ):
@@ -103,6 +112,7 @@ def test_reviewer_to_approver_to_viewer(
         codes = fill_category(page, EVIDENCE_TITLE)
         if not answered:
             screenshot(page, "category-form")
+            readme_shot(page, screenshot, "readme-category", "nav[aria-label=Breadcrumb]")
         answered += codes
         save = page.get_by_role("button", name=re.compile("^Save and "))
         last = "return to the overview" in save.inner_text()
@@ -120,6 +130,7 @@ def test_reviewer_to_approver_to_viewer(
         page.get_by_text("Nothing: every criterion has a status and a rationale.")
     ).to_be_visible()
     screenshot(page, "assessment-overview-complete")
+    readme_shot(page, screenshot, "readme-overview", "nav[aria-label=Breadcrumb]")
 
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("Submitted for review.")).to_be_visible()
