@@ -28,6 +28,14 @@ VERDICT_SENTENCES = {
     scoring.INADEQUATE: "The deployment lacks most of the safeguards this framework asks for.",
     None: "No verdict: no criterion applies to this deployment yet.",
 }
+ASSESSMENT_STATUS_LABELS = {"draft": "draft", "in_review": "in review", "approved": "approved"}
+EVIDENCE_KIND_LABELS = {
+    "document": "document",
+    "web_page": "web page",
+    "quotation": "quotation",
+    "correspondence": "correspondence",
+    "file": "file",
+}
 ROLE_LABELS = {
     "reviewer": "Scored by",
     "submitter": "Submitted for review by",
@@ -127,6 +135,7 @@ def _register(item: dict[str, Any], register: dict[str, dict[str, Any]], code: s
         entry = {
             **item,
             "ref": f"E{len(register) + 1}",
+            "kind_label": EVIDENCE_KIND_LABELS.get(item.get("kind") or "", item.get("kind") or ""),
             "href": item["url"] if _linkable(item["url"]) else None,
             "codes": [],
         }
@@ -170,6 +179,9 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
         "is_draft": data["status"] != "approved",
         "fingerprint": fingerprint,
         "short_fingerprint": fingerprint[:16],
+        "assessment_status_label": ASSESSMENT_STATUS_LABELS.get(
+            data["assessment"]["status"], data["assessment"]["status"]
+        ),
         "verdict_label": scoring.VERDICT_LABELS.get(summary["verdict"], "No verdict"),
         "verdict_sentence": VERDICT_SENTENCES.get(summary["verdict"], ""),
         "overall_text": score_text(summary["overall_score"]),
