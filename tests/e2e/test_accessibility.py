@@ -1,6 +1,8 @@
 """axe-core on every page type, as each kind of person sees it: no serious or critical
 violations anywhere."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -57,6 +59,19 @@ def test_reviewer_pages_have_no_serious_violations(page, world, screenshot):
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert check(page, f"/assessments/{a}/return/", "403", found).status == 403
     expect(page.get_by_role("heading", name="You are not allowed to do this")).to_be_visible()
+
+    # Two tabs, one answer: the later save meets the conflict page.
+    other = page.context.new_page()
+    for tab in (page, other):
+        tab.goto(f"/assessments/{a}/categories/C1/")
+    other.get_by_label("Rationale").first.fill("Changed in another tab.")
+    other.get_by_role("button", name="Save", exact=True).click()
+    expect(other.get_by_text("Saved 1 changed answer(s): C1-1.")).to_be_visible()
+    other.close()
+    page.get_by_label("Rationale").first.fill("Changed here.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("^Someone else saved"))).to_be_visible()
+    found["conflict"] = serious_violations(page)
 
     # Pages in their error states: a refused save and a refused submission.
     page.goto(f"/assessments/{a}/categories/C1/")

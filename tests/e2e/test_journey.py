@@ -185,6 +185,9 @@ def test_reviewer_to_approver_to_viewer(
     viewer.goto(deployment.get_absolute_url())
     for name in ("Edit", "Start an assessment", "Add evidence", "Add the first source"):
         assert viewer.get_by_role("link", name=name).count() == 0, name
+    viewer.goto(f"/deployments/{deployment.pk}/evidence/")
+    expect(viewer.get_by_role("link", name=EVIDENCE_TITLE)).to_be_visible()
+    assert viewer.get_by_role("link", name="Add evidence").count() == 0
     viewer.goto("/deployments/")
     assert viewer.get_by_role("link", name="New deployment").count() == 0
     screenshot(viewer, "viewer-deployment-list")
