@@ -54,8 +54,10 @@ def test_session_expires_after_inactivity_setting(settings):
 
 
 def test_deploy_check_passes_with_https_settings(tmp_path):
+    # The browser tests allow async-unsafe calls in this process; a deployment never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "SAFEGUARDS_HTTPS": "1",
         "SAFEGUARDS_SECRET_KEY": "k" * 20 + "-a-long-random-production-key-0123456789",
         "SAFEGUARDS_ALLOWED_HOSTS": "safeguards.example.gov",
