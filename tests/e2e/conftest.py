@@ -54,6 +54,7 @@ def _new_page(browser, live_server, **options):
     context = browser.new_context(base_url=live_server.url, accept_downloads=True, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.set_default_navigation_timeout(30_000)  # a loaded 2-core machine renders slowly
     return context, page
 
 

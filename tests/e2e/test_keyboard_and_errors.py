@@ -153,17 +153,37 @@ def test_failed_save_without_javascript_puts_the_summary_first(nojs_page, world)
     assert re.search(r"#id_a\d+-", page.url)
 
 
-def test_refused_deployment_form_focuses_the_first_invalid_field(page, alice):
-    login(page, "alice")
+def refuse_deployment_form(page) -> None:
     page.goto("/deployments/new/")
     page.get_by_label("Vendor").fill("Face vendor")
+    page.get_by_label("Contract value (USD)").fill("-5")
     page.get_by_role("button", name="Create deployment").click()
     expect(page.locator("#id_name[aria-invalid='true']")).to_be_visible()
-    assert active(page, "el.id") == "id_name"
-    assert active(page, "el.getAttribute('aria-invalid')") == "true"
-    error_id = active(page, "el.getAttribute('aria-describedby')")
-    assert "required" in page.locator(f"[id='{error_id}']").inner_text()
+
+
+def test_refused_deployment_form_focuses_a_summary_linking_every_field(page, alice):
+    login(page, "alice")
+    refuse_deployment_form(page)
+    assert active(page, "el.id") == "error-summary"
+    targets = assert_errors_linked(page)
+    assert targets == ["id_name", "id_operator", "id_contract_value"]
+    page.locator(".error-summary a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'id_name'")
     assert_visible_focus(page)
+
+
+def test_refused_deployment_form_without_javascript_lists_errors_first(nojs_page, alice):
+    page = nojs_page
+    login(page, "alice")
+    refuse_deployment_form(page)
+    assert active(page, "el.id") != "error-summary"  # no script moved focus
+    summary = page.locator(".error-summary")
+    assert summary.evaluate(
+        "(s, f) => !!(s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING)",
+        page.locator("#id_name").element_handle(),
+    )
+    assert assert_errors_linked(page) == ["id_name", "id_operator", "id_contract_value"]
 
 
 def test_focused_fields_are_never_hidden_under_the_sticky_save_bar(page, world):
