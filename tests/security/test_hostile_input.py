@@ -428,3 +428,12 @@ def test_a_next_that_is_a_bare_word_is_not_taken_for_a_view_name(as_alice, deplo
     response = as_alice.post(url, EVIDENCE)
     assert response.status_code == 302
     assert response["Location"] == next_url
+
+
+def test_markup_typed_into_a_field_is_shown_as_text(as_alice, office):
+    script = "<script>alert(1)</script>"
+    data = DEPLOYMENT | {"name": script, "purposes": '"><img src=x onerror=alert(1)>'}
+    response = as_alice.post(reverse("reviews:deployment_create"), data, follow=True)
+    page = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert script not in page and "<img src=x" not in page

@@ -410,3 +410,16 @@ def test_outsiders_cannot_tell_a_record_exists(world, clients):
             assert real.status_code in (404, 405), f"{method} {name}"
             assert real.status_code == missing.status_code, f"{method} {name}"
             assert not changed, f"{method} {name}"
+
+
+def test_a_post_without_the_csrf_token_is_refused_everywhere(world, alice):
+    """Every URL that takes a POST refuses one without the CSRF token, before anything runs."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    for name, rule in MATRIX.items():
+        if rule.post[ROLES.index("reviewer")] == 405:
+            continue
+        data = rule.data(world) if rule.data else None
+        response, changed = attempt(client, "post", url_for(name, rule, world), data)
+        assert response.status_code == 403, name
+        assert not changed, name
