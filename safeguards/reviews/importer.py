@@ -298,9 +298,10 @@ def contract_value(value: Any) -> Decimal | None | bool:
         amount = Decimal(str(value))
     except InvalidOperation:
         return False
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    # The size check comes before quantize(), which raises on numbers beyond 28 digits.
+    if not amount.is_finite() or amount < 0 or amount >= Decimal(10) ** 12:
         return False
-    if amount >= Decimal(10) ** 12:
+    if amount != amount.quantize(Decimal("0.01")):
         return False
     return amount.quantize(Decimal("0.01"))
 
