@@ -1,6 +1,8 @@
 """Sign-in, the home page and the user's offices."""
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import render
 
 from safeguards.reviews.models import Assessment, Deployment
@@ -11,9 +13,20 @@ from .permissions import Action, offices_for, visible
 HOME_LIST_LENGTH = 10
 
 
+class LoginForm(AuthenticationForm):
+    """Django sets the user name's max_length after creating the field, so nothing enforces
+    it; an overlong name then reached django-axes, whose 255-character column refused it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 def home(request):
