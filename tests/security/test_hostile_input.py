@@ -437,3 +437,9 @@ def test_markup_typed_into_a_field_is_shown_as_text(as_alice, office):
     page = response.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert script not in page and "<img src=x" not in page
+
+
+def test_an_overlong_user_name_is_a_form_error_not_a_lockout_record(client, alice):
+    response = client.post(reverse("login"), {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
