@@ -443,3 +443,34 @@ def test_an_overlong_user_name_is_a_form_error_not_a_lockout_record(client, alic
     response = client.post(reverse("login"), {"username": "a" * 300, "password": "x"})
     assert response.status_code == 200
     assert "at most 150 characters" in response.content.decode()
+
+
+QUERY_PAGES = {
+    "reviews:deployment_list": ("q", "office", "vendor", "technology", "page"),
+    "reviews:assessment_list": ("q", "status", "deployment", "framework", "page"),
+    "reviews:evidence_list": ("page",),
+    "reviews:assessment_next_unanswered": ("after",),
+    "audit:assessment_history": ("page",),
+    "audit:office_log": ("office", "actor", "action", "date_from", "date_to", "after", "before"),
+}
+
+
+@pytest.mark.parametrize("name", QUERY_PAGES)
+def test_list_pages_survive_hostile_query_strings(olga, deployment, draft, name):
+    client = Client()
+    client.force_login(olga)
+    record = {"evidence_list": deployment, "next_unanswered": draft, "history": draft}
+    found = [obj for key, obj in record.items() if name.endswith(key)]
+    url = reverse(name, args=[found[0].pk] if found else [])
+    keys = QUERY_PAGES[name]
+
+    @EXAMPLES
+    @given(query=st.fixed_dictionaries({}, optional={key: field_value for key in keys}))
+    def check(query):
+        query = {k: v for k, v in query.items() if not isinstance(v, SimpleUploadedFile)}
+        before = db_state()
+        response = client.get(url, query)
+        assert response.status_code in (200, 302, 400, 404)
+        assert db_state() == before
+
+    check()
