@@ -47,10 +47,45 @@ def test_security_headers_on_every_page(client):
     assert "unsafe-inline" not in policy
 
 
-def test_session_expires_after_inactivity_setting(settings):
+def test_session_cookie_settings(settings):
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def session_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_activity_pushes_the_session_expiry_forward(client, alice, settings):
+    settings.SESSION_REFRESH_SECONDS = 0
+    client.force_login(alice)
+    client.get(reverse("home"))
+    first = session_expiry(client)
+    client.get(reverse("home"))
+    assert session_expiry(client) > first
+
+
+def test_pages_within_the_refresh_window_do_not_rewrite_the_session(client, alice, settings):
+    settings.SESSION_REFRESH_SECONDS = 300
+    client.force_login(alice)
+    client.get(reverse("home"))
+    first = session_expiry(client)
+    client.get(reverse("home"))
+    assert session_expiry(client) == first
+
+
+def test_session_ends_after_inactivity(client, alice):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(alice)
+    client.get(reverse("home"))
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_deploy_check_passes_with_https_settings(tmp_path):

@@ -158,7 +158,7 @@ def test_version_page_query_count_does_not_grow(client_for, alice, django_assert
     client = client_for(alice)
     url = version_url("test-framework")
     client.get(url)  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.content.count(b'class="criterion card') == categories * per_category
 
@@ -171,6 +171,6 @@ def test_list_query_count_does_not_grow(client_for, alice, django_assert_num_que
     client = client_for(alice)
     url = reverse("catalog:framework_list")
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.content.count(b"newest</span>") == frameworks
