@@ -21,7 +21,7 @@ from django.db.models import F, Func, IntegerField, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils.dateparse import parse_datetime
 
-from .chain import Break, event_hash, format_time, walk
+from .chain import GENESIS, Break, event_hash, format_time, walk
 from .models import ChainHead, Event
 
 CHUNK_SIZE = 20_000
@@ -195,16 +195,87 @@ def snapshot() -> tuple[int, int | None, str | None]:
     return row[0] or 0, row[1], row[2]
 
 
-def verify_chain(chunk_size: int = CHUNK_SIZE) -> Verification:
+# Below this many events one process is quicker than starting others.
+PARALLEL_MIN_EVENTS = 200_000
+
+
+def verify_chain(
+    chunk_size: int = CHUNK_SIZE, jobs: int = 1, parallel_min: int = PARALLEL_MIN_EVENTS
+) -> Verification:
     """Recompute the chain as it stood when verification began, then check the head row.
 
-    Events appended while it runs are left for the next run.
+    Events appended while it runs are left for the next run. With `jobs` > 1 and a long chain
+    on a database other processes can open, consecutive stretches of the chain are checked
+    in parallel processes (see `_verify_in_parallel`).
     """
     last_seq, head_seq, head_hash = snapshot()
-    count, hash_, problem = walk(checked_rows(0, last_seq, chunk_size))
+    if jobs > 1 and last_seq >= parallel_min and _can_fork():
+        count, hash_, problem = _verify_in_parallel(last_seq, jobs, chunk_size)
+    else:
+        count, hash_, problem = walk(checked_rows(0, last_seq, chunk_size))
     if problem is None:
         problem = _head_problem(count, hash_, head_seq, head_hash)
     return Verification(count, hash_, problem)
+
+
+def verify_stretch(after_seq: int, upto_seq: int, start_hash: str, chunk_size: int):
+    """Check events after_seq < seq <= upto_seq, the first linking to `start_hash`.
+
+    Returns (events checked, hash of the last, first break or None); events missing at the end
+    of the stretch are a break too, since the next stretch cannot see them.
+    """
+    count, hash_, problem = walk(
+        checked_rows(after_seq, upto_seq, chunk_size), after_seq + 1, start_hash
+    )
+    if problem is None and count < upto_seq - after_seq:
+        missing = after_seq + count + 1
+        problem = Break(missing, f"event {missing} is missing (the table jumps past it)")
+    return count, hash_, problem
+
+
+def _can_fork() -> bool:
+    from multiprocessing import get_all_start_methods
+
+    if "fork" not in get_all_start_methods():
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+def _stored_hash(seq: int) -> str:
+    stored = Event.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    return stored or ""  # a missing event: the stretch before it reports the gap
+
+
+def _stretch_in_child(args):
+    return verify_stretch(*args)
+
+
+def _verify_in_parallel(last_seq: int, jobs: int, chunk_size: int):
+    """Split 1..last_seq into `jobs` stretches and check them at once, one process each.
+
+    Each stretch after the first starts from the stored hash of the event before it; the
+    stretch before checks that very hash, so together they check every link. The first break
+    of the earliest broken stretch is the chain's first break.
+    """
+    from multiprocessing import get_context
+
+    from django.db import connections
+
+    bounds = [last_seq * part // jobs for part in range(jobs + 1)]
+    stretches = [
+        (after, upto, GENESIS if after == 0 else _stored_hash(after), chunk_size)
+        for after, upto in zip(bounds, bounds[1:], strict=False)
+        if upto > after
+    ]
+    connections.close_all()  # each child opens its own connection
+    with get_context("fork").Pool(len(stretches)) as pool:
+        results = pool.map(_stretch_in_child, stretches)
+    total = 0
+    for count, hash_, problem in results:
+        total += count
+        if problem is not None:
+            return total, hash_, problem
+    return total, results[-1][1], None
 
 
 def _head_problem(count: int, hash_: str, head_seq: int | None, head_hash: str | None):
