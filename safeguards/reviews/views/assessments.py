@@ -159,7 +159,9 @@ def assessment_next_unanswered(request, pk):
     pending = assessment.answers.filter(status=scoring.NOT_ASSESSED).select_related(
         "criterion__category"
     )
-    after = assessment.framework_version.criteria.filter(code=request.GET.get("after", ""))
+    # No code has a NUL, and PostgreSQL refuses one in a query: drop it rather than fail.
+    code = request.GET.get("after", "").replace("\x00", "")
+    after = assessment.framework_version.criteria.filter(code=code)
     position = after.values_list("position", flat=True).first()
     answer = None
     if position is not None:
