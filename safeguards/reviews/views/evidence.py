@@ -39,6 +39,7 @@ def evidence_list(request, pk):
 def answer_to_link(request, deployment) -> tuple[Answer | None, str]:
     """The answer named by ?assessment=<pk>&criterion=<code>, or why it cannot be linked."""
     pk, code = request.GET.get("assessment", ""), request.GET.get("criterion", "")
+    code = code.replace("\x00", "")  # no code has one, and PostgreSQL refuses it in a query
     if not pk and not code:
         return None, ""
     if not pk.isdigit() or not code:
