@@ -474,3 +474,18 @@ def test_list_pages_survive_hostile_query_strings(olga, deployment, draft, name)
         assert db_state() == before
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("reviews:assessment_next_unanswered", {"after": "C1\x00"}),
+        ("reviews:evidence_create", {"assessment": "DRAFT", "criterion": "C1-1\x00"}),
+    ],
+)
+def test_a_nul_in_a_query_string_is_not_a_500(as_alice, deployment, draft, name, query):
+    """PostgreSQL refuses NUL in any text it is asked to compare."""
+    target = draft if "assessment_" in name else deployment
+    query = {key: str(draft.pk) if value == "DRAFT" else value for key, value in query.items()}
+    response = as_alice.get(reverse(name, args=[target.pk]), query)
+    assert response.status_code in (200, 302)
