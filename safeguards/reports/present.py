@@ -123,6 +123,7 @@ def _criterion_row(
         "severity_label": SEVERITY_LABELS[row["severity"]],
         "credit_text": "—" if row["credit"] is None else f"{row['credit']:g}",
         "evidence_refs": [_register(item, register, row["code"]) for item in row["evidence"]],
+        "gap_priority": None,
     }
 
 
@@ -157,6 +158,9 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
     rows = [_criterion_row(row, titles, register) for row in data["criteria"]]
     by_code = {row["code"]: row for row in rows}
     breaches = set(summary["red_line_breaches"])
+    # Each gap's recommendation is printed once, in the gap list; its detail points there.
+    for index, code in enumerate(summary["gaps"], start=1):
+        by_code[code]["gap_priority"] = index
     gaps = [
         {**by_code[code], "priority": index, "breach": code in breaches}
         for index, code in enumerate(summary["gaps"], start=1)
