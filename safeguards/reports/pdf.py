@@ -1,7 +1,8 @@
 """The report as a PDF made by WeasyPrint: tagged, paginated, with its JSON attached.
 
-Rendering fetches nothing but the app's own static files (see `StaticOnlyFetcher`): evidence
-URLs are printed as text and never loaded.
+The HTML is made here; the PDF is made by `renderpool` in a separate process. Rendering fetches
+nothing but the app's own static files (`renderpool.StaticOnlyFetcher`): evidence URLs are
+printed as text and never loaded.
 """
 
 from __future__ import annotations
@@ -10,21 +11,19 @@ import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from safeguards import canonical
 
-from .check import ATTACHMENT_NAME
+from . import renderpool
 from .present import presentation
+from .renderpool import BASE_URL, RefusedFetch, RenderFailed, StaticOnlyFetcher
 
-# Relative URLs in the print template resolve against this made-up origin, which the fetcher
-# maps to static files on disk. `.invalid` can never resolve on any network.
-BASE_URL = "https://report.invalid/"
+__all__ = ["BASE_URL", "RefusedFetch", "RenderFailed", "StaticOnlyFetcher", "render_pdf"]
+
 # PDF/A-3a: archival, tagged for screen readers, and allowed to carry the JSON attachment.
 ARCHIVAL_VARIANT = "pdf/a-3a"
 # Drafts: PDF/UA-1 (tagged, accessible) with the same attachment, so they can be checked too.
@@ -34,41 +33,26 @@ LAYOUT_VERSION = "4"
 CACHE_LIMIT = 200
 
 
-class RefusedFetch(ValueError):
-    """A resource outside the app's static files was requested while rendering."""
+def static_roots() -> list[str]:
+    """The folders the static-file finders serve without a prefix: all a report may load."""
+    roots = []
+    for finder in finders.get_finders():
+        for prefix, root in getattr(finder, "locations", ()):
+            if not prefix:
+                roots.append(str(root))
+        for storage in getattr(finder, "storages", {}).values():
+            location = getattr(storage, "location", None)
+            if location and not getattr(storage, "prefix", None) and str(location) not in roots:
+                roots.append(str(location))
+    return roots
 
 
-class StaticOnlyFetcher(weasyprint.URLFetcher):
-    """Serves files under STATIC_URL from the static folders on disk; refuses everything else."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=(), allow_redirects=False, timeout=1)
-        self.served: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-        base = urlsplit(BASE_URL)
-        if (parts.scheme, parts.netloc) == (base.scheme, base.netloc) and parts.path.startswith(
-            prefix
-        ):
-            relative = unquote(parts.path[len(prefix) :])
-            if ".." not in relative.split("/"):
-                found = finders.find(relative)
-                if found:
-                    path = Path(found)
-                    self.served.append(url)
-                    return weasyprint.urls.URLFetcherResponse(
-                        url=path.as_uri(), body=path.read_bytes(), headers=_content_type(path)
-                    )
-        self.refused.append(url)
-        raise RefusedFetch(f"Reports load only the app's own static files, not {url!r}.")
+def static_prefix() -> str:
+    return "/" + settings.STATIC_URL.strip("/") + "/"
 
 
-def _content_type(path: Path) -> dict[str, str]:
-    types = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
-    return {"Content-Type": types.get(path.suffix, "application/octet-stream")}
+def static_fetcher() -> StaticOnlyFetcher:
+    return StaticOnlyFetcher(static_roots(), BASE_URL, static_prefix())
 
 
 def page_size() -> str:
@@ -80,32 +64,21 @@ def print_html(data: dict) -> str:
     return render_to_string("reports/report_pdf.html", context)
 
 
-def render_pdf(
-    data: dict, *, archival: bool = False, fetcher: StaticOnlyFetcher | None = None
-) -> bytes:
-    """The PDF of one report (its full JSON document, fingerprint included)."""
-    json_bytes = canonical.canonical_json(data)
-    made = _moment(data.get("generated_at"))
-    document = weasyprint.HTML(
-        string=print_html(data), base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
-    )
-    size = weasyprint.CSS(string=f"@page {{ size: {page_size()}; }}")
-    attachment = weasyprint.Attachment(
-        string=json_bytes,
+def render_pdf(data: dict, *, archival: bool = False) -> bytes:
+    """The PDF of one report (its full JSON document, fingerprint included).
+
+    Raises RenderFailed when the PDF cannot be made.
+    """
+    return renderpool.render(
+        html=print_html(data),
         base_url=BASE_URL,
-        url_fetcher=StaticOnlyFetcher(),
-        name=ATTACHMENT_NAME,
-        description="The report's data (schema safeguards.gap-report/1).",
-        created=made,
-        modified=made,
-        relationship="Data",
-    )
-    return document.write_pdf(
-        stylesheets=[size],
-        attachments=[attachment],
-        pdf_variant=ARCHIVAL_VARIANT if archival else DRAFT_VARIANT,
-        pdf_tags=True,
-        pdf_identifier=data["fingerprint"][:32].encode(),
+        page_size=page_size(),
+        variant=ARCHIVAL_VARIANT if archival else DRAFT_VARIANT,
+        attachment=canonical.canonical_json(data),
+        static_roots=static_roots(),
+        static_prefix=static_prefix(),
+        identifier=data["fingerprint"][:32].encode(),
+        made=_moment(data.get("generated_at")),
     )
 
 

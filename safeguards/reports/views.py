@@ -1,6 +1,7 @@
 """The report page, its downloads (current and frozen versions) and the verification page."""
 
 import json
+import logging
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -18,6 +19,8 @@ from .exports import render_csv, render_json
 from .forms import FingerprintForm, ReportFileForm
 from .present import presentation
 from .verify import verify_file, verify_fingerprint
+
+logger = logging.getLogger(__name__)
 
 
 def _assessment(request, pk):
@@ -92,7 +95,12 @@ def current_pdf(request, pk):
             bytes(version.pdf), "application/pdf", assessment, f"v{version.number}", "pdf"
         )
     data = live_report(assessment).as_dict()
-    return _download(pdf.draft_pdf(data), "application/pdf", assessment, _label(data), "pdf")
+    try:
+        content = pdf.draft_pdf(data)
+    except pdf.RenderFailed:
+        logger.exception("Draft PDF of assessment %s could not be rendered", assessment.pk)
+        return render(request, "reports/pdf_failed.html", {"assessment": assessment}, status=503)
+    return _download(content, "application/pdf", assessment, _label(data), "pdf")
 
 
 @require_GET

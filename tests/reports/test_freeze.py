@@ -13,6 +13,7 @@ from safeguards.audit.models import Event
 from safeguards.reports.check import check_report, embedded_json
 from safeguards.reports.freeze import freeze_report
 from safeguards.reports.models import ReportVersion
+from safeguards.reports.renderpool import RenderFailed
 from safeguards.reviews import workflow
 
 from .builders import answered_assessment
@@ -47,15 +48,17 @@ def test_freeze_writes_an_audit_event_with_the_fingerprint(office, alice, bob):
     assert event.after["fingerprint"] == version.fingerprint
 
 
-def test_failed_rendering_leaves_no_version(office, alice, bob, monkeypatch):
+def test_failed_rendering_leaves_no_version(office, alice, bob, monkeypatch, settings):
+    settings.SAFEGUARDS_PDF_IN_PROCESS = True  # so the patched WeasyPrint is the one used
     assessment = answered_assessment(office, alice)
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(RenderFailed) as failure:
         freeze(assessment, bob)
+    assert isinstance(failure.value.__cause__, OSError)
     assert not ReportVersion.objects.exists()
     assert not Event.objects.filter(action="report.frozen").exists()
 

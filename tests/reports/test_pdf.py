@@ -1,6 +1,7 @@
 """The PDF read back with pypdf: its text, bookmarks, embedded JSON, footers and draft mark.
 
-Rendered once per module (rendering takes about a second); no database needed.
+Rendered once per module (rendering takes about a second), in the render pool's worker process
+as in production; no database needed.
 """
 
 import io
@@ -11,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from pypdf import PdfReader
 
-from safeguards.reports import pdf
+from safeguards.reports import pdf, renderpool
 from safeguards.reports.check import check_report, embedded_json
 
 from .samples import sample_report
@@ -53,6 +54,16 @@ def test_text_has_verdict_score_gaps_and_questions(draft):
         assert code in text
     for question in data["questions"]:
         assert question["question"] in text
+
+
+def test_each_recommendation_is_printed_once(draft):
+    data, _, reader = draft
+    compact = "".join(text_of(reader).split())
+    with_recommendation = [row for row in data["criteria"] if row["recommendation"]]
+    assert with_recommendation and data["summary"]["gaps"]
+    assert compact.count("Adoptabindingpolicy") == len(with_recommendation)
+    first_gap = data["summary"]["gaps"][0]
+    assert "gap1(recommendationinthelistofgaps)" in compact and first_gap in compact
 
 
 def test_every_page_has_page_n_of_total_and_short_fingerprint(draft):
@@ -127,35 +138,71 @@ class _Counting(BaseHTTPRequestHandler):
         pass
 
 
-def test_evidence_url_is_printed_but_never_requested():
+@pytest.fixture
+def local_server():
+    """A web server on 127.0.0.1 that records every request it gets."""
+    _Counting.requests = []
     server = HTTPServer(("127.0.0.1", 0), _Counting)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/secret-evidence.png"
-    try:
-        data = sample_report(categories=1, per_category=2, evidence_url=url).as_dict()
-        fetcher = pdf.StaticOnlyFetcher()
-        raw = pdf.render_pdf(data, fetcher=fetcher)
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_evidence_url_is_printed_but_never_requested(local_server):
+    url = f"{local_server}/secret-evidence.png"
+    data = sample_report(categories=1, per_category=2, evidence_url=url).as_dict()
+    raw = pdf.render_pdf(data)  # in the pool's worker process
+    text = text_of(PdfReader(io.BytesIO(raw)))
     assert _Counting.requests == []
-    assert url in "".join(text_of(PdfReader(io.BytesIO(raw))).split())
-    assert fetcher.served  # the print stylesheet came from the static files
+    assert url in "".join(text.split())
+    assert "Page 1 of" in text  # the print stylesheet was loaded from the static files
+
+
+def test_worker_loads_no_resource_from_a_local_server(local_server):
+    html = (
+        f'<link rel="stylesheet" href="{local_server}/style.css">'
+        f'<img src="{local_server}/image.png" alt="x"><img src="file:///etc/hostname" alt="y">'
+        f'<p style="background: url({local_server}/background.png)">Hello</p>'
+    )
+    raw = renderpool.render(
+        html=html,
+        base_url=pdf.BASE_URL,
+        page_size="A4",
+        variant=pdf.DRAFT_VARIANT,
+        attachment=b"{}",
+        static_roots=pdf.static_roots(),
+    )
+    assert raw.startswith(b"%PDF") and _Counting.requests == []
 
 
 def test_fetcher_refuses_anything_but_static_files():
-    fetcher = pdf.StaticOnlyFetcher()
+    fetcher = pdf.static_fetcher()
     for url in (
         "http://127.0.0.1:9/x.css",
         "file:///etc/passwd",
         f"{pdf.BASE_URL}static/../../etc/passwd",
+        f"{pdf.BASE_URL}static/%2e%2e/%2e%2e/etc/passwd",
+        f"{pdf.BASE_URL}static//etc/passwd",
         f"{pdf.BASE_URL}media/evidence.pdf",
         "data:text/css,body{}",
     ):
         with pytest.raises(pdf.RefusedFetch):
             fetcher.fetch(url)
     assert fetcher.fetch(f"{pdf.BASE_URL}static/reports/print.css").status == 200
+
+
+def test_fetcher_refuses_a_link_out_of_its_static_roots(tmp_path):
+    root, outside = tmp_path / "static", tmp_path / "secret.css"
+    root.mkdir()
+    outside.write_text("body {}")
+    (root / "linked.css").symlink_to(outside)
+    (root / "own.css").write_text("p {}")
+    fetcher = renderpool.StaticOnlyFetcher([root])
+    with pytest.raises(pdf.RefusedFetch):
+        fetcher.fetch(f"{pdf.BASE_URL}static/linked.css")
+    assert fetcher.fetch(f"{pdf.BASE_URL}static/own.css").status == 200
 
 
 def test_evidence_is_cited_with_its_file_hash(draft):

@@ -119,3 +119,13 @@ def test_report_page_and_json_take_the_same_queries_at_15_and_240_criteria(
     url = reverse(f"reports:{name}", args=[assessment.pk])
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_draft_pdf_that_cannot_be_rendered_gives_a_503_page_and_caches_nothing(
+    client_for, victor, assessment, settings
+):
+    settings.SAFEGUARDS_PDF_TIMEOUT = 0.001  # a real failure: the render pool gives up
+    response = client_for(victor).get(reverse("reports:pdf", args=[assessment.pk]))
+    assert response.status_code == 503
+    assert b"could not be made just now" in response.content
+    assert not list((settings.DATA_DIR / "cache" / "reports").glob("*.pdf"))
