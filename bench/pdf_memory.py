@@ -4,6 +4,7 @@ Target: ≤ 300 MB. The render runs in a fresh process, so its peak is the rende
 else's; the same process's peak before rendering is printed alongside.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,8 @@ def main() -> int:
         capture_output=True,
         text=True,
         check=True,
+        # Rendered in this one process (not the PDF pool's), so its peak is the render's.
+        env=dict(os.environ, SAFEGUARDS_PDF_IN_PROCESS="1"),
     ).stdout.split()
     before, peak, size = float(output[0]), float(output[1]), int(output[2])
     print(

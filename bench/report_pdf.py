@@ -15,6 +15,7 @@ GROWTH = (15, 60, 120, 240)
 def main() -> int:
     setup()
     import data
+    from django.conf import settings
     from django.urls import reverse
 
     from safeguards.reports import pdf
@@ -43,6 +44,11 @@ def main() -> int:
     if figures["median"] > 1.5:
         print(f"  MISSED: target ≤ 1.5 s, by {figures['median'] - 1.5:.2f} s")
         failed = True
+    # The download above renders in the PDF pool's process, so its CPU column is only the
+    # web side's; rendered in this process, the CPU time is the whole render's cost.
+    settings.SAFEGUARDS_PDF_IN_PROCESS = True
+    samples = timed(lambda: cold_download(url), runs=5, warmup=1)
+    line("the same, rendered in the web process (SAFEGUARDS_PDF_IN_PROCESS)", samples, unit="s")
 
     samples = timed(lambda: get_ok(client, url), runs=30, warmup=2)
     figures = line("unchanged draft downloaded again (fingerprint cache)", samples)
