@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
 from safeguards import scoring
-from safeguards.audit.record import record
+from safeguards.audit.record import record, record_many
 
 # A not-applicable answer's rationale is its justification; a word or two is not one.
 JUSTIFICATION_MIN_LENGTH = 10
@@ -148,10 +148,13 @@ class Assessment(models.Model):
         """Save a page of answers all at once; return the answers that changed.
 
         All or nothing: raises ReadOnlyError unless the assessment is a draft,
-        ValidationError if a changed answer breaks a rule, AnswerConflict if any changed
-        answer was saved by someone else since the page was read (its version moved on).
-        Each change is a conditional UPDATE on the version, so of two concurrent savers
-        of one answer only one can win; each writes one `answer.updated` event.
+        ValidationError if a changed answer breaks a rule or links evidence of another
+        deployment, AnswerConflict if any changed answer was saved by someone else since the
+        page was read (its version moved on). Each change is a conditional UPDATE on the
+        version, so of two concurrent savers of one answer only one can win. The page's
+        evidence links change with one DELETE and one INSERT, and its `answer.updated`
+        events (one per changed answer) are written together: a page costs a fixed number
+        of queries plus one per changed answer.
         """
         with transaction.atomic():
             locked = Assessment.objects.select_for_update().get(pk=self.pk)
@@ -163,7 +166,8 @@ class Assessment(models.Model):
                 .select_related("criterion", "updated_by")
                 .prefetch_related("evidence")
             }
-            changed, conflicts, now = [], [], timezone.now()
+            changed, conflicts, events, now = [], [], [], timezone.now()
+            unlink, link = [], []  # (answer id, evidence ids) and through rows
             for change in changes:
                 answer = stored.get(change.answer_id)
                 if answer is None:
@@ -190,21 +194,48 @@ class Assessment(models.Model):
                     conflicts.append((answer, change))
                     continue
                 if "evidence" in diff:
-                    answer.evidence.set(change.evidence)
-                record(
-                    "answer.updated",
-                    actor=by,
-                    office=self.office_id,
-                    target=answer,
-                    assessment=self,
-                    before={"criterion": answer.criterion.code} | {f: before[f] for f in diff},
-                    after={"criterion": answer.criterion.code} | {f: after[f] for f in diff},
+                    old, new = set(before["evidence"]), set(after["evidence"])
+                    if old - new:
+                        unlink.append((answer.pk, old - new))
+                    link += [(answer.pk, pk) for pk in sorted(new - old)]
+                events.append(
+                    {
+                        "action": "answer.updated",
+                        "actor": by,
+                        "office": self.office_id,
+                        "target": answer,
+                        "assessment": self,
+                        "before": {"criterion": answer.criterion.code}
+                        | {f: before[f] for f in diff},
+                        "after": {"criterion": answer.criterion.code} | {f: after[f] for f in diff},
+                    }
                 )
                 changed.append(answer)
             if conflicts:
                 # Raising inside the block rolls back every answer of the page.
                 raise AnswerConflict(conflicts)
+            self._relink_evidence(unlink, link)
+            record_many(events)
         return changed
+
+    def _relink_evidence(self, unlink: list[tuple[int, set[int]]], link: list[tuple[int, int]]):
+        """Apply a page's evidence changes to the links table at once. The assessment is locked
+        and a draft, which is all the m2m_changed guard would check."""
+        through = Answer.evidence.through
+        if unlink:
+            pairs = Q()
+            for answer_id, evidence_ids in unlink:
+                pairs |= Q(answer_id=answer_id, evidence_id__in=sorted(evidence_ids))
+            through.objects.filter(pairs).delete()
+        if link:
+            wanted = {pk for _, pk in link}
+            found = Evidence.objects.filter(pk__in=wanted, deployment_id=self.deployment_id)
+            if found.count() < len(wanted):
+                raise ValidationError("Evidence of another deployment cannot be linked.")
+            through.objects.bulk_create(
+                through(answer_id=answer_id, evidence_id=evidence_id)
+                for answer_id, evidence_id in link
+            )
 
 
 class Answer(models.Model):

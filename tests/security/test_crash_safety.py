@@ -166,22 +166,27 @@ def test_a_crash_during_an_upload_leaves_no_row_and_no_file(
 # --- a page of answers ----------------------------------------------------------------------
 
 
-def test_a_crash_after_the_first_answer_of_a_page_saves_none(transactional_db, draft, alice, media):
+def test_a_crash_after_a_page_of_answers_is_written_saves_none(
+    transactional_db, draft, alice, media
+):
     answers = list(draft.answers.filter(criterion__category__code="C2"))
     changes = [
         AnswerChange(answer.pk, answer.version, scoring.NOT_MET, f"Gap {n}.", "Fix it.")
         for n, answer in enumerate(answers)
     ]
-    real, calls = audit_record.record, []
+    real, calls = audit_record.record_many, []
 
-    def second_fails(name, **kwargs):
-        calls.append(name)
-        if len(calls) == 2:
-            raise Injected("second answer")
-        return real(name, **kwargs)
+    def fails_after_the_events(events):
+        # Every answer is updated and the page's events are written when this raises.
+        calls.append([event["action"] for event in events])
+        real(events)
+        raise Injected("after the events")
 
     before = db_state()
-    with mock.patch("safeguards.reviews.models.record", second_fails), pytest.raises(Injected):
+    with (
+        mock.patch("safeguards.reviews.models.record_many", fails_after_the_events),
+        pytest.raises(Injected),
+    ):
         draft.save_answers(changes, by=alice)
-    assert calls == ["answer.updated", "answer.updated"]
+    assert calls == [["answer.updated"] * len(answers)]
     assert_nothing_changed(before, media)
