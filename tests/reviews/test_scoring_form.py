@@ -1,12 +1,15 @@
 """The category scoring page: what it shows, the answer rules (form and model), saving a page."""
 
+import itertools
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from safeguards import scoring
 from safeguards.audit.models import Event
-from safeguards.reviews.models import Answer, Evidence
+from safeguards.audit.verify import verify_chain
+from safeguards.reviews.models import Answer, AnswerChange, Evidence
 from tests.factories import make_assessment, make_deployment, make_framework
 
 
@@ -119,6 +122,53 @@ def test_page_lists_the_deployments_evidence_as_checkboxes(
     assert "Contract" in content and "Unrelated memo" not in content
 
 
+def test_evidence_titles_and_citations_are_escaped_in_the_checkboxes(
+    client_for, alice, office, assessment, deployment
+):
+    Evidence.objects.create(
+        office=office,
+        deployment=deployment,
+        title='<script>alert("t")</script>',
+        citation="p. 4 <img src=x onerror=alert(1)>",
+        kind="document",
+    )
+    content = client_for(alice).get(page(assessment)).content.decode()
+    assert "<script>alert" not in content and "<img src=x" not in content
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; (p. 4 &lt;img src=x" in content
+
+
+def test_each_checkbox_is_labelled_by_its_evidence_and_ticked_when_linked(
+    client_for, alice, office, assessment, deployment
+):
+    first = Evidence.objects.create(
+        office=office, deployment=deployment, title="Contract", citation="§4", kind="document"
+    )
+    Evidence.objects.create(office=office, deployment=deployment, title="Memo", kind="document")
+    row = answer(assessment, "C1-2")
+    row.link_evidence(first, by=alice)
+    content = client_for(alice).get(page(assessment)).content.decode()
+    field = f"id_a{row.pk}-evidence"
+    assert (
+        f'name="a{row.pk}-evidence" id="{field}_0" value="{first.pk}" checked>\n'
+        f'          <label class="form-check-label" for="{field}_0">Contract (§4)</label>'
+    ) in content
+    assert f'id="{field}_1" value="{first.pk + 1}">' in content
+
+
+def test_criterion_guides_are_rendered_once_and_then_served_from_the_cache(
+    client_for, alice, assessment, django_assert_num_queries
+):
+    client = client_for(alice)
+    first = client.get(page(assessment)).content.decode()
+    with django_assert_num_queries(CATEGORY_PAGE_QUERIES):
+        second = client.get(page(assessment)).content.decode()
+    assert (
+        first.split('<fieldset class="criterion"', 1)[1]
+        == second.split('<fieldset class="criterion"', 1)[1]
+    )
+    assert "Look at the contract for safeguard 1.2." in second and "Test source, §2" in second
+
+
 def test_page_shows_progress_per_category(client_for, alice, deployment, version):
     assessment = make_assessment(deployment, version, alice, answers={"C2-1": "met"})
     content = client_for(alice).get(page(assessment)).content.decode()
@@ -141,9 +191,9 @@ def test_page_query_count_does_not_grow_with_criteria(
     assert response.status_code == 200
 
 
-# Session, user, roles, assessment, categories, answers, references, evidence links,
-# the deployment's evidence, progress, session save (3).
-CATEGORY_PAGE_QUERIES = 13
+# Session, user, roles, assessment, categories, answers, evidence links, the deployment's
+# evidence, progress. The criteria's guides (and their references) come from the cache.
+CATEGORY_PAGE_QUERIES = 9
 
 
 # Saving -----------------------------------------------------------------------------------
@@ -196,6 +246,83 @@ def test_saving_without_changes_writes_nothing(client_for, alice, assessment):
     response = client_for(alice).post(page(assessment), page_data(assessment), follow=True)
     assert b"No changes to save." in response.content
     assert not Event.objects.filter(action="answer.updated").exists()
+
+
+def test_a_page_changes_evidence_links_of_several_answers_at_once(
+    client_for, alice, office, deployment, assessment
+):
+    first, second, third = (
+        Evidence.objects.create(office=office, deployment=deployment, title=t, kind="document")
+        for t in ("Contract", "Memo", "Release")
+    )
+    answer(assessment, "C1-1").link_evidence(first, by=alice)
+    answer(assessment, "C1-1").link_evidence(second, by=alice)
+    answer(assessment, "C1-2").link_evidence(first, by=alice)
+    data = page_data(
+        assessment,
+        C1_1={"status": "met", "rationale": "Clause 4.", "evidence": [str(second.pk)]},
+        C1_2={"status": "met", "rationale": "Clause 5.", "evidence": [str(third.pk)]},
+        C1_3={"status": "met", "rationale": "Clause 6.", "evidence": [str(first.pk)]},
+    )
+    client_for(alice).post(page(assessment), data)
+    linked = {code: answer(assessment, code).evidence_ids() for code in ("C1-1", "C1-2", "C1-3")}
+    assert linked == {"C1-1": [second.pk], "C1-2": [third.pk], "C1-3": [first.pk]}
+    saved = Event.objects.filter(action="answer.updated").order_by("seq")
+    assert [event.after["evidence"] for event in saved] == [[second.pk], [third.pk], [first.pk]]
+
+
+def test_the_events_of_a_saved_page_extend_a_chain_that_verifies(client_for, alice, assessment):
+    data = page_data(
+        assessment,
+        **{f"C1_{n}": {"status": "not_met", "rationale": f"Gap {n}."} for n in range(2, 6)},
+    )
+    client_for(alice).post(page(assessment), data)
+    events = list(Event.objects.filter(action="answer.updated").order_by("seq"))
+    assert [event.after["criterion"] for event in events] == ["C1-2", "C1-3", "C1-4", "C1-5"]
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
+    result = verify_chain()
+    assert result.problem is None and result.head_hash == events[-1].hash
+
+
+def test_model_refuses_evidence_of_another_deployment(alice, office, assessment):
+    other = make_deployment(office, alice, name="Other")
+    foreign = Evidence.objects.create(office=office, deployment=other, title="X", kind="file")
+    row = answer(assessment, "C1-2")
+    change = AnswerChange(row.pk, row.version, "met", "Clause 4.", "", evidence=(foreign.pk,))
+    with pytest.raises(ValidationError, match="another deployment"):
+        assessment.save_answers([change], by=alice)
+    assert (answer(assessment, "C1-2").status, row.evidence.exists()) == ("not_assessed", False)
+    assert not Event.objects.filter(action="answer.updated").exists()
+
+
+# Session, user, roles, assessment, categories, answers, evidence links, the deployment's
+# evidence, progress; savepoint, lock, stored answers, their links, [one UPDATE per changed
+# answer], one unlink, the evidence check, one link, the chain head, the events, the head's
+# update, release; the session saved with the message (3).
+SAVE_QUERIES_FIXED = 23
+
+
+@pytest.mark.parametrize("changed", [1, 5])
+def test_saving_a_page_costs_one_query_per_changed_answer_beyond_a_fixed_few(
+    client_for, alice, office, deployment, assessment, changed, django_assert_num_queries
+):
+    old, new = (
+        Evidence.objects.create(office=office, deployment=deployment, title=t, kind="document")
+        for t in ("Contract", "Memo")
+    )
+    for n in range(1, 6):
+        answer(assessment, f"C1-{n}").link_evidence(old, by=alice)
+    client = client_for(alice)
+    client.get(page(assessment))  # warm: the criteria's guides are cached by the first view
+    changes = {
+        f"C1_{n}": {"status": "met", "rationale": f"Clause {n}.", "evidence": [str(new.pk)]}
+        for n in range(1, changed + 1)
+    }
+    data = page_data(assessment, **changes)
+    with django_assert_num_queries(SAVE_QUERIES_FIXED + changed):
+        response = client.post(page(assessment), data)
+    assert response.status_code == 302
+    assert Event.objects.filter(action="answer.updated").count() == changed
 
 
 def test_save_and_next_goes_to_the_next_category(client_for, alice, assessment):

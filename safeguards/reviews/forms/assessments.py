@@ -87,7 +87,8 @@ class AnswerForm(forms.Form):
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, answer, evidence_choices, **kwargs):
+    def __init__(self, *args, answer, evidence_choices, linked: list[int] | None = None, **kwargs):
+        """`linked`: the answer's evidence ids when the caller has them (else they are read)."""
         kwargs.setdefault("prefix", f"a{answer.pk}")
         kwargs.setdefault(
             "initial",
@@ -95,7 +96,7 @@ class AnswerForm(forms.Form):
                 "status": answer.status,
                 "rationale": answer.rationale,
                 "recommendation": answer.recommendation,
-                "evidence": answer.evidence_ids(),
+                "evidence": answer.evidence_ids() if linked is None else linked,
                 "version": answer.version,
             },
         )

@@ -1,13 +1,16 @@
 """The scoring page of one category: every criterion beside its answer, saved all at once."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from safeguards import scoring
@@ -17,6 +20,7 @@ from safeguards.catalog.models import Category
 
 from ..forms.assessments import AnswerForm
 from ..models import Answer, AnswerConflict, Assessment, Evidence, ReadOnlyError
+from . import assessment_rows
 from .assessments import ASSESSMENTS, optional_url
 
 # Per-answer fields the conflict page recomputes instead of passing through.
@@ -25,14 +29,22 @@ RESOLUTION_FIELDS = ("resolution", "stored_version")
 
 @dataclass
 class CategoryPage:
-    """What a category page shows, read in a fixed number of queries."""
+    """What a category page shows, read in a fixed number of queries.
+
+    Evidence links are read as plain rows, not prefetched instances (a page of 60 criteria
+    would otherwise build hundreds of model instances for a few strings each), and the
+    criteria's guides come ready made from the cache (a published framework never changes).
+    """
 
     assessment: Assessment
     categories: list[Category]
     category: Category
     answers: list[Answer]
     evidence: list[Evidence]
-    progress: dict = field(default_factory=dict)
+    # criterion id -> its guide (question, guidance, rubric, references) as HTML
+    guides: dict[int, str] = field(default_factory=dict)
+    # answer id -> its linked evidence as (id, title, citation), by title
+    links: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, assessment: Assessment, code: str) -> "CategoryPage":
@@ -42,12 +54,23 @@ class CategoryPage:
             raise Http404("No such category in this framework version.")
         answers = list(
             assessment.answers.filter(criterion__category=category)
-            .select_related("criterion", "updated_by")
-            .prefetch_related("criterion__references", "evidence")
+            .select_related("criterion")
+            .defer(*(f"criterion__{name}" for name in assessment_rows.GUIDE_FIELDS))
+            .annotate(updated_by_name=F("updated_by__username"))
         )
+        guides = assessment_rows.guides(assessment.framework_version, category, answers)
+        links = defaultdict(list)
+        for answer_id, *link in (
+            Answer.evidence.through.objects.filter(answer_id__in=[a.pk for a in answers])
+            .order_by("evidence__title", "evidence_id")
+            .values_list("answer_id", "evidence_id", "evidence__title", "evidence__citation")
+        ):
+            links[answer_id].append(tuple(link))
         evidence = list(assessment.deployment.evidence.all())
+        # Reversed once, not once per item: the id is the last path segment.
+        head, _, tail = (optional_url("reviews:evidence", 0) or "").rpartition("/0/")
         for item in evidence:
-            item.link = optional_url("reviews:evidence", item.pk)
+            item.link = f"{head}/{item.pk}/{tail}" if head else None
         counts = (
             assessment.answers.order_by()
             .values("criterion__category_id")
@@ -58,7 +81,10 @@ class CategoryPage:
         progress = {row["criterion__category_id"]: row for row in counts}
         for each in categories:
             each.progress = progress.get(each.pk, {"total": 0, "answered": 0})
-        return cls(assessment, categories, category, answers, evidence)
+        return cls(assessment, categories, category, answers, evidence, guides, links)
+
+    def linked_ids(self, answer: Answer) -> list[int]:
+        return sorted(pk for pk, _, _ in self.links.get(answer.pk, ()))
 
     @property
     def next_category(self) -> Category | None:
@@ -72,7 +98,10 @@ class CategoryPage:
     def forms(self, data=None) -> list[AnswerForm]:
         choices = [(item.pk, item.title) for item in self.evidence]
         return [
-            AnswerForm(data, answer=answer, evidence_choices=choices) for answer in self.answers
+            AnswerForm(
+                data, answer=answer, evidence_choices=choices, linked=self.linked_ids(answer)
+            )
+            for answer in self.answers
         ]
 
 
@@ -81,25 +110,33 @@ def _load(request, pk: int, code: str, action: Action) -> CategoryPage:
     return CategoryPage.load(assessment, code)
 
 
-def _render(request, page: CategoryPage, forms: list[AnswerForm], status: int = 200):
+def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, status=200):
+    """The page; `forms` only after a refused save, to show what was submitted and why not."""
     assessment = page.assessment
-    rows = []
-    for form in forms:
-        selected = {str(value) for value in (form["evidence"].value() or [])}
-        rows.append({"form": form, "answer": form.answer, "selected": selected})
+    can_edit = permissions.may_edit_answers(request.user, assessment)
     last_code = page.answers[-1].criterion.code if page.answers else ""
     context = {
         "assessment": assessment,
         "page": page,
-        "rows": rows,
-        "errors": [form for form in forms if form.errors],
-        "summary": _error_summary(forms),
-        "can_edit": permissions.may_edit_answers(request.user, assessment),
+        "rows": assessment_rows.rows(page, forms, can_edit, _add_evidence_url(request, page)),
+        "errors": [form for form in forms or () if form.errors],
+        "summary": _error_summary(forms or ()),
+        "can_edit": can_edit,
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
-        "evidence_create_url": optional_url("reviews:evidence_create", assessment.deployment_id),
+        "rationale_help": AnswerForm.base_fields["rationale"].help_text,
+        "recommendation_help": AnswerForm.base_fields["recommendation"].help_text,
     }
     return render(request, "reviews/assessment_category.html", context, status=status)
+
+
+def _add_evidence_url(request, page: CategoryPage) -> str | None:
+    """The add-evidence link of every criterion, "{code}" standing for the criterion's code."""
+    url = optional_url("reviews:evidence_create", page.assessment.deployment_id)
+    if url is None:
+        return None
+    back = quote(request.path)
+    return f"{url}?{urlencode({'assessment': page.assessment.pk})}&criterion={{code}}&next={back}"
 
 
 def _error_summary(forms: list[AnswerForm]) -> list[tuple[str, str]]:
@@ -124,7 +161,7 @@ def assessment_category(request, pk, code):
         page = _load(request, pk, code, Action.EDIT)
         return _save(request, page, request.POST, then=page.url())
     page = _load(request, pk, code, Action.VIEW)
-    return _render(request, page, page.forms())
+    return _render(request, page)
 
 
 @require_POST
@@ -150,7 +187,7 @@ def assessment_category_resolve(request, pk, code):
             data[f"{prefix}-status"] = answer.status
             data[f"{prefix}-rationale"] = answer.rationale
             data[f"{prefix}-recommendation"] = answer.recommendation
-            data.setlist(f"{prefix}-evidence", [str(pk) for pk in answer.evidence_ids()])
+            data.setlist(f"{prefix}-evidence", [str(pk) for pk in page.linked_ids(answer)])
             data[f"{prefix}-version"] = str(answer.version)
     return _save(request, page, data, then=page.url())
 
