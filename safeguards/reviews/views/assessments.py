@@ -1,7 +1,10 @@
 """Assessments: the list, starting one, its overview, the next-unanswered jump, re-assessment."""
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import connection
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -12,11 +15,19 @@ from safeguards.catalog.models import Criterion, FrameworkVersion
 
 from .. import workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
-from ..models import Assessment, Deployment
+from ..models import Answer, Assessment, Deployment
 
 PAGE_SIZE = 25
 ASSESSMENTS = Assessment.objects.select_related(
     "deployment", "framework_version__framework", "based_on"
+)
+# The overview reads only what it shows (not the framework file's ~90 KB text, say): building
+# the query for wide rows costs more than the rest of a cached overview.
+OVERVIEW = Assessment.objects.select_related("deployment", "framework_version", "based_on").only(
+    *("office", "deployment", "framework_version", "based_on", "title", "as_of", "status"),
+    *("updated_at", "deployment__name", "based_on__title", "based_on__framework_version"),
+    *(f"framework_version__{name}" for name in ("title", "version", "threshold_adequate")),
+    "framework_version__threshold_significant_gaps",
 )
 
 
@@ -94,34 +105,16 @@ def assessment_create(request, pk):
 
 
 def assessment_detail(request, pk):
-    assessment = get_for_user(request.user, ASSESSMENTS, Action.VIEW, pk=pk)
-    answers = list(assessment.answers.select_related("criterion__category", "updated_by"))
-    version = assessment.framework_version
-    result = scoring.assess(
-        [answer.criterion.as_scoring(answer.criterion.category.code) for answer in answers],
-        {answer.criterion.code: answer.status for answer in answers},
-        version.thresholds,
-    )
-    categories = [
-        {
-            "category": category,
-            "result": result.category(category.code),
-            "score": score_text(result.category(category.code).score),
-        }
-        for category in version.categories.all()
-        if any(row.code == category.code for row in result.categories)
-    ]
+    assessment = get_for_user(request.user, OVERVIEW, Action.VIEW, pk=pk)
     user = request.user
     in_review_for_me = permissions.may_review(user, assessment)
     context = {
         "assessment": assessment,
-        "categories": categories,
-        "result": result,
-        "overall": score_text(result.overall),
-        "verdict": scoring.VERDICT_LABELS.get(result.verdict, "none yet"),
-        "blockers": workflow.submission_blockers(answers),
-        "unrecommended": [answer for answer in answers if answer.lacks_recommendation],
-        "steps": list(assessment.steps.all()),
+        # The scores and lists below are cached per this key (see the template), so a view of
+        # an unchanged assessment costs one aggregate query instead of reading every answer.
+        "fingerprint": _fingerprint(assessment),
+        "summary": Summary(assessment),
+        "steps": assessment.steps.all(),
         "can_edit": permissions.may_edit_answers(user, assessment),
         "can_return": in_review_for_me,
         "can_approve": in_review_for_me and not permissions.has_scored(user, assessment),
@@ -132,8 +125,76 @@ def assessment_detail(request, pk):
         "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),
     }
     context["scored_here"] = in_review_for_me and not context["can_approve"]
-    context.update(_unmatched(assessment, answers))
     return render(request, "reviews/assessment_detail.html", context)
+
+
+def _fingerprint(assessment: Assessment) -> str:
+    """Changes whenever anything the cached part of the overview shows can change: every
+    answer change raises its version (and sets updated_at); every workflow step saves the
+    assessment's status and updated_at; the rest (framework version, based-on) is fixed.
+
+    Plain SQL: the ORM would spend longer building this one aggregate than running it.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX({quote('updated_at')}), SUM({quote('version')}) "
+            f"FROM {quote(Answer._meta.db_table)} WHERE {quote('assessment_id')} = %s",
+            [assessment.pk],
+        )
+        answers = cursor.fetchone()
+    parts = (assessment.status, assessment.updated_at.isoformat(), assessment.based_on_id)
+    return ":".join(str(part) for part in (*parts, *answers))
+
+
+class Summary:
+    """The overview's live scores, blockers and flagged gaps; computed only when the
+    template's cached fragment is missing and asks for them."""
+
+    def __init__(self, assessment: Assessment):
+        self.assessment = assessment
+
+    @cached_property
+    def answers(self) -> list:
+        return list(self.assessment.answers.select_related("criterion__category"))
+
+    @cached_property
+    def result(self) -> scoring.Result:
+        answers = self.answers
+        return scoring.assess(
+            [answer.criterion.as_scoring(answer.criterion.category.code) for answer in answers],
+            {answer.criterion.code: answer.status for answer in answers},
+            self.assessment.framework_version.thresholds,
+        )
+
+    @cached_property
+    def categories(self) -> list[dict]:
+        scored = {row.code: row for row in self.result.categories}
+        return [
+            {"category": category, "result": row, "score": score_text(row.score)}
+            for category in self.assessment.framework_version.categories.all()
+            if (row := scored.get(category.code))
+        ]
+
+    @property
+    def overall(self) -> str:
+        return score_text(self.result.overall)
+
+    @property
+    def verdict(self) -> str:
+        return scoring.VERDICT_LABELS.get(self.result.verdict, "none yet")
+
+    @cached_property
+    def blockers(self) -> list:
+        return workflow.submission_blockers(self.answers)
+
+    @cached_property
+    def unrecommended(self) -> list:
+        return [answer for answer in self.answers if answer.lacks_recommendation]
+
+    @cached_property
+    def carried_over(self) -> dict:
+        return _unmatched(self.assessment, self.answers)
 
 
 def _unmatched(assessment: Assessment, answers) -> dict:
