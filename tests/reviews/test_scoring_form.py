@@ -150,7 +150,7 @@ def test_each_checkbox_is_labelled_by_its_evidence_and_ticked_when_linked(
     field = f"id_a{row.pk}-evidence"
     assert (
         f'name="a{row.pk}-evidence" id="{field}_0" value="{first.pk}" checked>\n'
-        f'          <label class="form-check-label" for="{field}_0">Contract (§4)</label>'
+        f'<label class="form-check-label" for="{field}_0">Contract (§4)</label>'
     ) in content
     assert f'id="{field}_1" value="{first.pk + 1}">' in content
 

@@ -21,8 +21,17 @@ from safeguards.catalog.models import Category
 from ..forms.assessments import AnswerForm
 from ..models import Answer, AnswerConflict, Assessment, Evidence, ReadOnlyError
 from . import assessment_rows
-from .assessments import ASSESSMENTS, optional_url
+from .assessments import optional_url
 
+# Only what the page and a save use: not the framework file's text (~90 KB) above all.
+PAGE_ASSESSMENTS = Assessment.objects.select_related("framework_version").only(
+    "office",
+    "deployment",
+    "framework_version",
+    "framework_version__source_sha256",
+    "title",
+    "status",
+)
 # Per-answer fields the conflict page recomputes instead of passing through.
 RESOLUTION_FIELDS = ("resolution", "stored_version")
 
@@ -66,7 +75,7 @@ class CategoryPage:
             .values_list("answer_id", "evidence_id", "evidence__title", "evidence__citation")
         ):
             links[answer_id].append(tuple(link))
-        evidence = list(assessment.deployment.evidence.all())
+        evidence = list(Evidence.objects.filter(deployment_id=assessment.deployment_id))
         # Reversed once, not once per item: the id is the last path segment.
         head, _, tail = (optional_url("reviews:evidence", 0) or "").rpartition("/0/")
         for item in evidence:
@@ -106,7 +115,7 @@ class CategoryPage:
 
 
 def _load(request, pk: int, code: str, action: Action) -> CategoryPage:
-    assessment = get_for_user(request.user, ASSESSMENTS, action, pk=pk)
+    assessment = get_for_user(request.user, PAGE_ASSESSMENTS, action, pk=pk)
     return CategoryPage.load(assessment, code)
 
 

@@ -93,7 +93,7 @@ def evidence_choices(evidence) -> list[tuple[str, str, str]]:
         link = ""
         if item.link:
             link = (
-                f'\n          <a class="small ms-1" href="{escape(item.link)}">open'
+                f'\n<a class="small ms-1" href="{escape(item.link)}">open'
                 f'<span class="visually-hidden"> {escape(item.title)}</span></a>'
             )
         choices.append((str(item.pk), label, link))
@@ -148,14 +148,15 @@ def status_radios(prefix: str, current: str, *, invalid: bool) -> SafeString:
 
 
 def evidence_checkboxes(prefix: str, evidence, selected: set[str]) -> SafeString:
+    # No indentation: at 60 criteria × 20 items every byte is written 1,200 times.
     field = f"id_{prefix}-evidence"
     return mark_safe(
         "".join(
-            f'\n        <div class="form-check">\n          <input class="form-check-input" '
+            f'<div class="form-check">\n<input class="form-check-input" '
             f'type="checkbox" name="{prefix}-evidence" id="{field}_{n}" value="{value}"'
             f"{' checked' if value in selected else ''}>\n"
-            f'          <label class="form-check-label" for="{field}_{n}">{label}</label>'
-            f"{link}\n        </div>"
+            f'<label class="form-check-label" for="{field}_{n}">{label}</label>'
+            f"{link}\n</div>\n"
             for n, (value, label, link) in enumerate(evidence)
         )
     )
