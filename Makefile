@@ -6,6 +6,8 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt build-constraints.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Tests run on every core; a file's tests stay together so module fixtures are made once.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: install setup run test test-postgres e2e lint format bench clean-venv
 
