@@ -259,6 +259,15 @@ def test_overview_shows_a_new_workflow_step_at_once(client_for, alice, bob, depl
     assert "Returned to draft" in content and "Cite the contract clauses." in content
 
 
+def test_overview_shows_a_renamed_deployment_at_once(client_for, alice, deployment, version):
+    assessment = make_assessment(deployment, version, alice)
+    client = client_for(alice)
+    assert deployment.name in client.get(overview(assessment)).content.decode()
+    deployment.name = "Renamed face search"
+    deployment.save()
+    assert "Renamed face search" in client.get(overview(assessment)).content.decode()
+
+
 def test_overview_of_an_unchanged_assessment_reads_no_answers(
     client_for, alice, deployment, version, django_assert_num_queries
 ):

@@ -21,13 +21,11 @@ PAGE_SIZE = 25
 ASSESSMENTS = Assessment.objects.select_related(
     "deployment", "framework_version__framework", "based_on"
 )
-# The overview reads only what it shows (not the framework file's ~90 KB text, say): building
-# the query for wide rows costs more than the rest of a cached overview.
-OVERVIEW = Assessment.objects.select_related("deployment", "framework_version", "based_on").only(
+# The overview's own row only: what it shows of the deployment and framework is cached with
+# the scores (see Summary); building a query with joins cost more than a cached overview.
+OVERVIEW = Assessment.objects.only(
     *("office", "deployment", "framework_version", "based_on", "title", "as_of", "status"),
-    *("updated_at", "deployment__name", "based_on__title", "based_on__framework_version"),
-    *(f"framework_version__{name}" for name in ("title", "version", "threshold_adequate")),
-    "framework_version__threshold_significant_gaps",
+    "updated_at",
 )
 
 
@@ -129,18 +127,21 @@ def assessment_detail(request, pk):
 
 
 def _fingerprint(assessment: Assessment) -> str:
-    """Changes whenever anything the cached part of the overview shows can change: every
+    """Changes whenever anything the cached parts of the overview show can change: every
     answer change raises its version (and sets updated_at); every workflow step saves the
-    assessment's status and updated_at; the rest (framework version, based-on) is fixed.
+    assessment's status and updated_at; a deployment edit its updated_at; the rest
+    (framework version, based-on) is fixed.
 
     Plain SQL: the ORM would spend longer building this one aggregate than running it.
     """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), MAX({quote('updated_at')}), SUM({quote('version')}) "
+            f"SELECT COUNT(*), MAX({quote('updated_at')}), SUM({quote('version')}), "
+            f"(SELECT {quote('updated_at')} FROM {quote(Deployment._meta.db_table)} "
+            f"WHERE {quote('id')} = %s) "
             f"FROM {quote(Answer._meta.db_table)} WHERE {quote('assessment_id')} = %s",
-            [assessment.pk],
+            [assessment.deployment_id, assessment.pk],
         )
         answers = cursor.fetchone()
     parts = (assessment.status, assessment.updated_at.isoformat(), assessment.based_on_id)
@@ -148,11 +149,20 @@ def _fingerprint(assessment: Assessment) -> str:
 
 
 class Summary:
-    """The overview's live scores, blockers and flagged gaps; computed only when the
-    template's cached fragment is missing and asks for them."""
+    """What the overview's cached fragments show: the deployment and framework, live scores,
+    blockers and flagged gaps; read and computed only when a fragment is missing."""
 
     def __init__(self, assessment: Assessment):
         self.assessment = assessment
+
+    @cached_property
+    def deployment(self) -> Deployment:
+        return Deployment.objects.only("name").get(pk=self.assessment.deployment_id)
+
+    @cached_property
+    def framework_version(self) -> FrameworkVersion:
+        fields = ("title", "version", "threshold_adequate", "threshold_significant_gaps")
+        return FrameworkVersion.objects.only(*fields).get(pk=self.assessment.framework_version_id)
 
     @cached_property
     def answers(self) -> list:
@@ -164,7 +174,7 @@ class Summary:
         return scoring.assess(
             [answer.criterion.as_scoring(answer.criterion.category.code) for answer in answers],
             {answer.criterion.code: answer.status for answer in answers},
-            self.assessment.framework_version.thresholds,
+            self.framework_version.thresholds,
         )
 
     @cached_property
@@ -172,7 +182,7 @@ class Summary:
         scored = {row.code: row for row in self.result.categories}
         return [
             {"category": category, "result": row, "score": score_text(row.score)}
-            for category in self.assessment.framework_version.categories.all()
+            for category in self.framework_version.categories.all()
             if (row := scored.get(category.code))
         ]
 
