@@ -29,7 +29,7 @@ ARCHIVAL_VARIANT = "pdf/a-3a"
 # Drafts: PDF/UA-1 (tagged, accessible) with the same attachment, so they can be checked too.
 DRAFT_VARIANT = "pdf/ua-1"
 # Raise when the print template or CSS changes, so cached drafts are made again.
-LAYOUT_VERSION = "4"
+LAYOUT_VERSION = "5"
 CACHE_LIMIT = 200
 
 
