@@ -10,7 +10,6 @@ from .axe import serious_violations
 from .conftest import login
 from .world import build_world
 
-
 PICTURED = {"home", "evidence-detail", "history", "report-draft", "framework-version"}
 
 
