@@ -43,11 +43,14 @@ def test_stored_event_hashes_the_same_as_written(office, alice):
 
 
 def test_rolled_back_transaction_leaves_no_event(office, alice):
+    # The head row may be absent here (an earlier committing test's flush empties the table,
+    # and record() makes it again on demand): what matters is that it is left as it was.
+    head_before = list(ChainHead.objects.values_list("seq", "hash"))
     with pytest.raises(RuntimeError), transaction.atomic():
         record("office.created", actor=alice, office=office)
         raise RuntimeError("the change failed")
     assert not Event.objects.exists()
-    assert ChainHead.objects.get().seq == 0
+    assert list(ChainHead.objects.values_list("seq", "hash")) == head_before
 
 
 def test_recording_outside_a_transaction_is_refused(transactional_db, office):
