@@ -1,17 +1,12 @@
 """Writers appending at the same time queue up on the chain head: one chain, no gaps."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.db import close_old_connections, connection
 
 from safeguards.audit.chain import GENESIS, event_hash
 from safeguards.audit.models import Event
 from safeguards.audit.verify import verify_chain
+from tests.child import run_on_sqlite_file
 
 from .concurrent_appends import append_concurrently
 
@@ -43,16 +38,8 @@ def test_concurrent_appends_make_one_unbroken_chain(transactional_db, office):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL: see the test above")
 def test_concurrent_appends_on_a_sqlite_file_make_one_unbroken_chain(tmp_path):
-    env = {**os.environ, "SAFEGUARDS_DATA_DIR": str(tmp_path), "SAFEGUARDS_SECRET_KEY": "test"}
-    env["DJANGO_SETTINGS_MODULE"] = "safeguards.settings"
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.audit.concurrent_appends", str(THREADS), str(EACH)],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
+    result = run_on_sqlite_file(
+        ["-m", "tests.audit.concurrent_appends", str(THREADS), str(EACH)], tmp_path
     )
     assert result.returncode == 0, result.stderr
     assert "errors: []" in result.stdout

@@ -1,17 +1,14 @@
 """verify_audit in several processes: needs a database file other processes can open, so these
 tests run the commands in a child process against a fresh SQLite file."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from safeguards.audit import triggers
+from tests.child import run_on_sqlite_file
 
-ROOT = Path(__file__).resolve().parents[2]
 EVENTS = 3000
 
 FILL = f"""
@@ -22,12 +19,8 @@ append_many(events)
 """
 
 
-def manage(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SAFEGUARDS_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+def manage(data_dir: Path, *args: str):
+    return run_on_sqlite_file(list(args), data_dir, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +52,8 @@ def tamper(data_dir, *statements):
 def copy_of(chain_file, tmp_path):
     target = tmp_path / "copy"
     target.mkdir()
-    for name in ("safeguards.sqlite3", "secret_key"):
-        (target / name).write_bytes((chain_file / name).read_bytes())
+    name = "safeguards.sqlite3"
+    (target / name).write_bytes((chain_file / name).read_bytes())
     return target
 
 

@@ -7,14 +7,11 @@ on PostgreSQL in this process (see concurrent_saves.py for why).
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import close_old_connections, connection
+
+from tests.child import run_on_sqlite_file
 
 from .concurrent_saves import run
 
@@ -56,16 +53,8 @@ def test_concurrent_saves_lose_nothing_on_postgresql(transactional_db):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL: see the test above")
 def test_concurrent_saves_lose_nothing_on_a_sqlite_file(tmp_path):
-    env = {**os.environ, "SAFEGUARDS_DATA_DIR": str(tmp_path), "SAFEGUARDS_SECRET_KEY": "test"}
-    env["DJANGO_SETTINGS_MODULE"] = "safeguards.settings"
-    env.pop("DATABASE_URL", None)
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.security.concurrent_saves", str(WRITERS), str(ROUNDS)],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    child = run_on_sqlite_file(
+        ["-m", "tests.security.concurrent_saves", str(WRITERS), str(ROUNDS)], tmp_path, timeout=300
     )
     assert child.returncode == 0, child.stderr
     assert "database is locked" not in child.stderr
