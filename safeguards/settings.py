@@ -224,3 +224,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGUARDS_LOG_LEVEL", "WARNING")},
 }
+
+# The address at which readers of a printed report reach the verify pages (QR code and short link).
+SITE_URL = os.environ.get("SAFEGUARDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Office
+from .models import Membership, Office, Profile
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,3 +23,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "office"]
     search_fields = ["user__username", "office__name"]
     autocomplete_fields = ["user", "office"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "full_name", "title"]
+    search_fields = ["user__username", "full_name", "title"]
+    autocomplete_fields = ["user"]

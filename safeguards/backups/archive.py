@@ -28,6 +28,7 @@ MODEL_LABELS = [
     "auth.user",
     "accounts.office",
     "accounts.membership",
+    "accounts.profile",
     "catalog.framework",
     "catalog.frameworkversion",
     "catalog.category",
