@@ -9,7 +9,7 @@ PORT ?= 8000
 # Tests run on every core; a file's tests stay together so module fixtures are made once.
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: install setup run test test-postgres e2e lint format bench clean-venv
+.PHONY: install system-packages setup run test test-postgres e2e lint format bench clean-venv
 
 $(STAMP): requirements.txt build-constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -22,6 +22,10 @@ $(STAMP): requirements.txt build-constraints.txt
 
 install: $(STAMP)
 
+# Debian packages the tests need (Chromium, PDF libraries): installed when root, else one line saying how.
+system-packages:
+	@bash scripts/system-packages.sh
+
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_frameworks
@@ -32,14 +36,13 @@ run: setup
 	@echo "Serving Safeguards on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/gunicorn safeguards.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
-test: install
+test: install system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install system-packages
 	bash scripts/test-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-e2e: install
-	bash scripts/install-chromium.sh
+e2e: install system-packages
 	$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 lint: install

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -83,10 +83,11 @@ def render_pdf(data: dict, *, archival: bool = False) -> bytes:
 
 
 def _moment(text: str | None) -> datetime:
-    try:
-        return datetime.fromisoformat((text or "").replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.now(UTC)
+    """The PDF's time is the report's own `generated_at`, never the clock: the same report must
+    make the same bytes in every process, at any time."""
+    if not text:
+        raise ValueError("A report without generated_at cannot be rendered (its PDF's time).")
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def cache_dir() -> Path:

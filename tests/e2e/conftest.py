@@ -29,7 +29,7 @@ def evidence_files(settings, tmp_path):
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-chromium.sh")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-packages.sh (or make test)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from safeguards import scoring
 from safeguards.audit.models import Event
 from safeguards.reviews.models import Answer, AnswerChange, AnswerConflict
+from tests.browser_form import form_data
 from tests.conftest import make_member
 from tests.factories import make_assessment, make_deployment, make_framework
 
@@ -29,20 +30,11 @@ def answer(assessment, code):
     return Answer.objects.get(assessment=assessment, criterion__code=code)
 
 
-def stale_page(assessment):
-    """The category page's POST as alice loaded it, before carol's save."""
-    data = {}
-    for row in assessment.answers.filter(criterion__category__code="C1"):
-        prefix = f"a{row.pk}"
-        data.update(
-            {
-                f"{prefix}-status": row.status,
-                f"{prefix}-rationale": row.rationale,
-                f"{prefix}-recommendation": row.recommendation,
-                f"{prefix}-version": row.version,
-            }
-        )
-    return data
+def stale_page(client, assessment):
+    """The category page's POST exactly as a browser sends it, as alice loaded it before
+    carol's save (every control of the rendered form: hidden versions, evidence, all)."""
+    row = assessment.answers.filter(criterion__category__code="C1").first()
+    return form_data(client.get(page(assessment)).content, having=f"a{row.pk}-version")
 
 
 def carol_saves(assessment, carol, rationale="Carol: the contract is silent."):
@@ -63,7 +55,7 @@ def alice_edits(assessment, data):
 def test_a_stale_save_keeps_the_stored_answer_and_saves_nothing(
     client_for, alice, carol, assessment
 ):
-    data = stale_page(assessment)
+    data = stale_page(client_for(alice), assessment)
     carol_saves(assessment, carol)
     response = client_for(alice).post(page(assessment), alice_edits(assessment, data))
     assert response.status_code == 409
@@ -77,7 +69,7 @@ def test_a_stale_save_keeps_the_stored_answer_and_saves_nothing(
 def test_the_conflict_page_shows_both_values_with_who_and_when(
     client_for, alice, carol, assessment
 ):
-    data = stale_page(assessment)
+    data = stale_page(client_for(alice), assessment)
     carol_saves(assessment, carol)
     response = client_for(alice).post(page(assessment), alice_edits(assessment, data))
     content = response.content.decode()
@@ -92,9 +84,9 @@ def test_the_conflict_page_shows_both_values_with_who_and_when(
 def test_resolving_with_keep_saves_the_rest_and_keeps_the_stored_answer(
     client_for, alice, carol, assessment
 ):
-    data = stale_page(assessment)
-    carol_saves(assessment, carol)
     client = client_for(alice)
+    data = stale_page(client, assessment)
+    carol_saves(assessment, carol)
     conflict = client.post(page(assessment), alice_edits(assessment, data))
     resolution = _resolution_post(conflict, choice="keep")
     response = client.post(page(assessment, "assessment_category_resolve"), resolution)
@@ -106,9 +98,9 @@ def test_resolving_with_keep_saves_the_rest_and_keeps_the_stored_answer(
 def test_resolving_with_mine_applies_my_answer_over_the_stored_one(
     client_for, alice, carol, assessment
 ):
-    data = stale_page(assessment)
-    carol_saves(assessment, carol)
     client = client_for(alice)
+    data = stale_page(client, assessment)
+    carol_saves(assessment, carol)
     conflict = client.post(page(assessment), alice_edits(assessment, data))
     resolution = _resolution_post(conflict, choice="mine")
     client.post(page(assessment, "assessment_category_resolve"), resolution)
@@ -118,9 +110,9 @@ def test_resolving_with_mine_applies_my_answer_over_the_stored_one(
 
 
 def test_a_change_after_the_conflict_page_conflicts_again(client_for, alice, carol, assessment):
-    data = stale_page(assessment)
-    carol_saves(assessment, carol)
     client = client_for(alice)
+    data = stale_page(client, assessment)
+    carol_saves(assessment, carol)
     conflict = client.post(page(assessment), alice_edits(assessment, data))
     resolution = _resolution_post(conflict, choice="mine")
     carol_saves(assessment, carol, "Carol again, while alice reads the conflict page.")
@@ -132,7 +124,7 @@ def test_a_change_after_the_conflict_page_conflicts_again(client_for, alice, car
 def test_submitting_the_stored_value_with_an_old_version_is_no_conflict(
     client_for, alice, carol, assessment
 ):
-    data = stale_page(assessment)
+    data = stale_page(client_for(alice), assessment)
     carol_saves(assessment, carol)
     third = answer(assessment, "C1-3")
     data[f"a{third.pk}-status"] = scoring.MET
@@ -160,11 +152,8 @@ def test_the_conditional_update_refuses_a_stale_version(alice, carol, assessment
 
 def _resolution_post(conflict_response, choice: str) -> dict:
     """Re-post the conflict page's form as a browser would, with one choice for all."""
-    context = conflict_response.context
-    data: dict[str, list[str]] = {}
-    for name, value in context["hidden"]:
-        data.setdefault(name, []).append(value)
-    for row in context["rows"]:
-        data[f"{row['prefix']}-stored_version"] = [str(row["stored"].version)]
+    rows = conflict_response.context["rows"]
+    data = form_data(conflict_response.content, having=f"{rows[0]['prefix']}-stored_version")
+    for row in rows:
         data[f"{row['prefix']}-resolution"] = [choice]
     return data

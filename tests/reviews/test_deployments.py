@@ -1,10 +1,13 @@
 """Deployment pages: the permission ladder, create, edit with optimistic locking, list, detail."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from safeguards.audit.models import Event
 from safeguards.reviews.models import Deployment
+from tests.browser_form import form_data
 from tests.factories import make_assessment, make_deployment, make_framework
 
 
@@ -160,32 +163,75 @@ def test_edit_without_changes_saves_nothing(client_for, alice, deployment):
     assert not Event.objects.filter(action="deployment.updated").exists()
 
 
-def test_stale_edit_is_reported_not_overwritten(client_for, alice, bob, deployment):
+def browser_edit(client, deployment, **changes):
+    """The edit form's data exactly as a browser posts it, with `changes` typed in."""
     url = reverse("reviews:deployment_edit", args=[deployment.pk])
-    stale = edit_data(deployment, vendor="Alice's vendor")
-    client_for(bob).post(url, edit_data(deployment, vendor="Bob's vendor"))
+    data = form_data(client.get(url).content, having="version")
+    for field, value in changes.items():
+        data[field] = [value]
+    return url, data
+
+
+@pytest.fixture
+def dated(deployment):
+    deployment.period_start = datetime.date(2025, 10, 1)
+    deployment.period_end = datetime.date(2026, 9, 30)
+    deployment.save()
+    return deployment
+
+
+def test_browser_form_sends_every_field_including_dates(client_for, alice, dated):
+    _, data = browser_edit(client_for(alice), dated)
+    assert data["period_start"] == ["2025-10-01"]
+    assert data["period_end"] == ["2026-09-30"]
+    assert data["version"] == ["1"]
+
+
+def test_stale_edit_is_reported_not_overwritten(client_for, alice, bob, dated):
+    url, stale = browser_edit(client_for(alice), dated, vendor="Alice's vendor")
+    bob_url, theirs = browser_edit(client_for(bob), dated, vendor="Bob's vendor")
+    assert client_for(bob).post(bob_url, theirs).status_code == 302
     response = client_for(alice).post(url, stale)
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else saved this deployment" in page
-    assert "Bob&#x27;s vendor" in page
-    deployment.refresh_from_db()
-    assert deployment.vendor == "Bob's vendor"
+    assert "Bob&#x27;s vendor" in page and "Alice&#x27;s vendor" in page
+    assert "[&#x27;" not in page  # values shown as text, never as Python lists
+    dated.refresh_from_db()
+    assert dated.vendor == "Bob's vendor"
     assert Event.objects.filter(action="deployment.updated").count() == 1
 
 
-def test_after_a_conflict_saving_again_applies_the_users_values(client_for, alice, bob, deployment):
-    url = reverse("reviews:deployment_edit", args=[deployment.pk])
-    client_for(bob).post(url, edit_data(deployment, vendor="Bob's vendor"))
+def test_after_a_conflict_saving_the_rendered_form_again_applies_the_users_values(
+    client_for, alice, bob, dated
+):
     client = client_for(alice)
-    response = client.post(url, edit_data(deployment, vendor="Alice's vendor"))
-    resubmitted = {
-        key: response.context["form"].data[key] for key in ("name", "operator", "vendor", "version")
-    }
-    client.post(url, resubmitted)
+    url, stale = browser_edit(client, dated, vendor="Alice's vendor", name="Gates & piers")
+    bob_url, theirs = browser_edit(client_for(bob), dated, vendor="Bob's vendor")
+    client_for(bob).post(bob_url, theirs)
+    conflict = client.post(url, stale)
+    assert conflict.status_code == 409
+    resubmitted = form_data(conflict.content, having="version")
+    assert resubmitted["vendor"] == ["Alice's vendor"]
+    assert resubmitted["version"] == ["2"]
+    assert client.post(url, resubmitted).status_code == 302
+    dated.refresh_from_db()
+    assert (dated.vendor, dated.name, dated.version) == ("Alice's vendor", "Gates & piers", 3)
+    assert dated.period_start == datetime.date(2025, 10, 1)
+    assert dated.period_end == datetime.date(2026, 9, 30)
+
+
+def test_a_stale_save_equal_to_what_was_saved_meanwhile_is_not_a_conflict(
+    client_for, alice, bob, deployment
+):
+    url, stale = browser_edit(client_for(alice), deployment, vendor="Same vendor")
+    bob_url, theirs = browser_edit(client_for(bob), deployment, vendor="Same vendor")
+    client_for(bob).post(bob_url, theirs)
+    response = client_for(alice).post(url, stale, follow=True)
+    assert response.status_code == 200
+    assert "Nothing had changed" in response.content.decode()
     deployment.refresh_from_db()
-    assert deployment.vendor == "Alice's vendor"
-    assert deployment.version == 3
+    assert (deployment.vendor, deployment.version) == ("Same vendor", 2)
 
 
 def test_list_searches_name_operator_and_vendor(client_for, alice, office):

@@ -108,11 +108,12 @@ def deployment_create(request):
 def deployment_edit(request, pk):
     deployment = get_for_user(request.user, Deployment, Action.EDIT, pk=pk)
     form = DeploymentForm(request.POST or None, instance=deployment)
-    conflicts = []
+    conflicts, changed = [], []
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             stored = Deployment.objects.select_for_update().get(pk=pk)
             if form.cleaned_data["version"] != stored.version:
+                # Saved meanwhile: a conflict only where their values and the user's differ.
                 conflicts = stale_edit_conflicts(stored, form)
             else:
                 changed = save_changes(stored, form.cleaned_data, request.user)
@@ -122,9 +123,12 @@ def deployment_edit(request, pk):
             else:
                 messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect(stored)
-        form = DeploymentForm(
-            form.data.copy() | {"version": [str(stored.version)]}, instance=stored
-        )
+        # The user's values again, now based on the stored version: saving once more applies
+        # them. (A QueryDict must be copied and set, not merged with `|`, which makes a plain
+        # dict of lists.)
+        resubmitted = form.data.copy()
+        resubmitted["version"] = str(stored.version)
+        form = DeploymentForm(resubmitted, instance=stored)
         form.is_valid()
         form.add_error(
             None,
@@ -135,6 +139,7 @@ def deployment_edit(request, pk):
         request,
         "reviews/deployment_form.html",
         {"form": form, "deployment": deployment, "conflicts": conflicts},
+        status=409 if conflicts else 200,
     )
 
 
