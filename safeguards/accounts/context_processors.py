@@ -1,13 +1,37 @@
-from .permissions import Action, allows, roles_for
+from .permissions import Action, allows, office_names, roles_for
+
+# The header marks the section a page belongs to by the first part of its path.
+SECTIONS = {
+    "deployments": "deployments",
+    "evidence": "deployments",
+    "assessments": "assessments",
+    "reports": "assessments",
+    "audit": "assessments",
+    "frameworks": "frameworks",
+    "v": "verify",
+}
+
+
+def section_of(path: str) -> str:
+    parts = [part for part in path.split("/") if part]
+    if not parts:
+        return "home"
+    if parts[:2] == ["reports", "verify"]:
+        return "verify"
+    if parts[:2] == ["audit", "office"]:
+        return "office_log"
+    return SECTIONS.get(parts[0], parts[0])
 
 
 def offices(request):
     """Tell templates whether the user may create or manage anything (for navigation)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"nav_section": section_of(request.path) if user is not None else ""}
     roles = roles_for(user).values()
     return {
+        "header_offices": office_names(user),
+        "nav_section": section_of(request.path),
         "can_edit_somewhere": any(allows(role, Action.EDIT) for role in roles),
         "can_manage_somewhere": any(allows(role, Action.MANAGE) for role in roles),
     }

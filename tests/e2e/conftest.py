@@ -106,8 +106,19 @@ def login(page, username, password="correct horse battery"):
     page.wait_for_url("**/")
 
 
+def open_account_menu(page):
+    """The account menu (My offices, Change password, Log out) is a disclosure in the header."""
+    button = page.get_by_role("button", name="Log out")
+    if not button.is_visible():
+        toggler = page.get_by_role("button", name="Menu")
+        if toggler.is_visible():
+            toggler.click()
+        page.locator(".account-menu > summary").click()
+    return button
+
+
 def logout(page):
-    page.get_by_role("button", name="Log out").click()
+    open_account_menu(page).click()
     page.wait_for_url("**/accounts/login/**")
 
 
