@@ -26,3 +26,21 @@ class SlidingSessionMiddleware:
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # marks the session modified: saved with a new expiry
         return response
+
+
+class PrivatePagesMiddleware:
+    """Keep signed-in pages out of shared and browser caches (`Cache-Control: private, no-store`).
+
+    The PDF, JSON and CSV downloads already say so; the HTML pages show the same content.
+    A response that set its own Cache-Control keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
