@@ -1,4 +1,8 @@
-"""The scoring method of DESIGN.md section 3: criteria + statuses -> scores, gaps, verdict.
+"""The scoring methods of DESIGN.md section 3: criteria + statuses -> scores, gaps, verdict.
+
+Method 2 (current) tells a red line the operator has not shown (`undisclosed`, or in a draft
+`not_assessed`) apart from one the evidence shows broken; method 1 called both a breach and
+stays here so reports frozen under it still verify.
 
 Pure standard library (no Django, no I/O) so every report rendering, the import
 check and the tests share one exact implementation.
@@ -15,15 +19,18 @@ from fractions import Fraction
 
 __all__ = [
     "ADEQUATE",
+    "CURRENT_METHOD",
     "DEFAULT_THRESHOLDS",
     "DEFAULT_WEIGHTS",
     "INADEQUATE",
     "MET",
+    "METHODS",
     "NOT_APPLICABLE",
     "NOT_ASSESSED",
     "NOT_MET",
     "PARTIAL",
     "RED_LINE_BREACHED",
+    "RED_LINE_NOT_DEMONSTRATED",
     "SEVERITIES",
     "SIGNIFICANT_GAPS",
     "STATUSES",
@@ -65,13 +72,23 @@ ADEQUATE = "adequate"
 SIGNIFICANT_GAPS = "significant_gaps"
 INADEQUATE = "inadequate"
 RED_LINE_BREACHED = "red_line_breached"
+RED_LINE_NOT_DEMONSTRATED = "red_line_not_demonstrated"
 
+# The one place verdicts get their words: the web pages, the PDF and the exports all read it.
 VERDICT_LABELS: dict[str, str] = {
     ADEQUATE: "Adequate",
     SIGNIFICANT_GAPS: "Significant gaps",
     INADEQUATE: "Inadequate",
     RED_LINE_BREACHED: "Red line breached",
+    RED_LINE_NOT_DEMONSTRATED: "Red line not demonstrated",
 }
+
+# Method 1: any red line not met is a breach. Method 2: a red line `not_met` or `partial` is
+# breached; `undisclosed` or `not_assessed` is not demonstrated (an office cannot defend a
+# finding of breach made from the operator's silence).
+METHODS: tuple[int, ...] = (1, 2)
+CURRENT_METHOD = 2
+_NOT_DEMONSTRATED = frozenset({UNDISCLOSED, NOT_ASSESSED})
 
 _CREDITS: dict[str, Fraction | None] = {
     MET: Fraction(1),
@@ -192,6 +209,9 @@ class Result:
     counts: tuple[tuple[str, int], ...]
     disclosure_rate: Fraction | None
     applicable: int
+    method: int = CURRENT_METHOD
+    # Red lines the operator has not shown to hold (method 2; always empty under method 1).
+    red_line_not_demonstrated: tuple[str, ...] = ()
 
     def counts_dict(self) -> dict[str, int]:
         return dict(self.counts)
@@ -211,9 +231,13 @@ def _score(weighted: list[tuple[int, Fraction]]) -> Fraction | None:
     return 100 * earned / sum(weight for weight, _ in weighted)
 
 
-def _verdict(overall: Fraction | None, breached: bool, thresholds: Thresholds) -> str | None:
+def _verdict(
+    overall: Fraction | None, breached: bool, not_demonstrated: bool, thresholds: Thresholds
+) -> str | None:
     if breached:
         return RED_LINE_BREACHED
+    if not_demonstrated:
+        return RED_LINE_NOT_DEMONSTRATED
     if overall is None:
         return None
     # The exact fraction decides: 79.96 is shown as 80.0 but is not adequate.
@@ -228,11 +252,15 @@ def assess(
     criteria: Sequence[Criterion],
     statuses: Mapping[str, str],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    *,
+    method: int = CURRENT_METHOD,
 ) -> Result:
-    """Score one assessment. `criteria` in framework order; a code absent from
-    `statuses` is not_assessed. Raises ValueError on an unknown status or
-    severity, a duplicate criterion code, or a status for a code not in `criteria`
+    """Score one assessment with scoring `method` (1 or 2). `criteria` in framework order; a
+    code absent from `statuses` is not_assessed. Raises ValueError on an unknown method,
+    status or severity, a duplicate criterion code, or a status for a code not in `criteria`
     (that would mean answers from another framework version)."""
+    if isinstance(method, bool) or method not in METHODS:
+        raise ValueError(f"unknown scoring method {method!r}; expected one of {METHODS}")
     seen = Counter(criterion.code for criterion in criteria)
     duplicates = sorted(code for code, n in seen.items() if n > 1)
     if duplicates:
@@ -247,6 +275,7 @@ def assess(
     answered: dict[str, int] = {}
     everything: list[tuple[int, Fraction]] = []
     breaches: list[str] = []
+    not_shown: list[str] = []
     gap_keys: list[tuple[tuple[int, int, int, int], str]] = []
 
     for position, criterion in enumerate(criteria):
@@ -267,15 +296,18 @@ def assess(
 
         # not_applicable is never allowed on a red line; if it is stored anyway it
         # must not hide the breach.
-        breached = criterion.red_line and status != MET
-        if breached:
+        red_line_open = criterion.red_line and status != MET
+        if red_line_open and method == 2 and status in _NOT_DEMONSTRATED:
+            not_shown.append(criterion.code)
+        elif red_line_open:
             breaches.append(criterion.code)
         if earned is not None:
             weighted.append((weight, earned))
             everything.append((weight, earned))
-        if breached or (earned is not None and status != MET):
+        # Red lines not met lead the gaps whether breached or not demonstrated.
+        if red_line_open or (earned is not None and status != MET):
             key = (
-                0 if breached else 1,
+                0 if red_line_open else 1,
                 SEVERITIES.index(criterion.severity),
                 _GAP_STATUS_RANK[status],
                 position,
@@ -297,11 +329,13 @@ def assess(
     disclosure_rate = Fraction(applicable - counts[UNDISCLOSED], applicable) if applicable else None
     return Result(
         overall=overall,
-        verdict=_verdict(overall, bool(breaches), thresholds),
+        verdict=_verdict(overall, bool(breaches), bool(not_shown), thresholds),
         categories=categories,
         red_line_breaches=tuple(breaches),
         gaps=tuple(code for _, code in sorted(gap_keys)),
         counts=tuple(counts.items()),
         disclosure_rate=disclosure_rate,
         applicable=applicable,
+        method=method,
+        red_line_not_demonstrated=tuple(not_shown),
     )

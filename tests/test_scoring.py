@@ -20,6 +20,7 @@ from safeguards.scoring import (
     NOT_MET,
     PARTIAL,
     RED_LINE_BREACHED,
+    RED_LINE_NOT_DEMONSTRATED,
     SEVERITIES,
     SIGNIFICANT_GAPS,
     STATUS_LABELS,
@@ -78,6 +79,7 @@ def test_every_status_and_verdict_has_its_label():
         "significant_gaps": "Significant gaps",
         "inadequate": "Inadequate",
         "red_line_breached": "Red line breached",
+        "red_line_not_demonstrated": "Red line not demonstrated",
     }
 
 
@@ -287,22 +289,73 @@ def test_empty_framework_gives_no_score_and_no_verdict():
 # --- red lines and verdicts --------------------------------------------------------------
 
 
+# One red line beside a heavy met criterion, under each method: (breached, not demonstrated,
+# verdict). Method 1 (reports frozen before wave 2) calls every red line not met a breach;
+# method 2 keeps a breach for what the evidence shows and says "not demonstrated" for silence.
+RED_LINE_TABLE = [
+    (MET, 1, (), (), ADEQUATE),
+    (MET, 2, (), (), ADEQUATE),
+    (PARTIAL, 1, ("RL",), (), RED_LINE_BREACHED),
+    (PARTIAL, 2, ("RL",), (), RED_LINE_BREACHED),
+    (NOT_MET, 1, ("RL",), (), RED_LINE_BREACHED),
+    (NOT_MET, 2, ("RL",), (), RED_LINE_BREACHED),
+    (UNDISCLOSED, 1, ("RL",), (), RED_LINE_BREACHED),
+    (UNDISCLOSED, 2, (), ("RL",), RED_LINE_NOT_DEMONSTRATED),
+    (NOT_ASSESSED, 1, ("RL",), (), RED_LINE_BREACHED),
+    (NOT_ASSESSED, 2, (), ("RL",), RED_LINE_NOT_DEMONSTRATED),
+    (NOT_APPLICABLE, 1, ("RL",), (), RED_LINE_BREACHED),
+    (NOT_APPLICABLE, 2, ("RL",), (), RED_LINE_BREACHED),
+]
+
+
 @pytest.mark.parametrize(
-    ("red_line_status", "breached"),
-    [
-        pytest.param(MET, False, id="met-holds"),
-        pytest.param(PARTIAL, True, id="partial-breaches"),
-        pytest.param(NOT_MET, True, id="not_met-breaches"),
-        pytest.param(UNDISCLOSED, True, id="undisclosed-breaches"),
-        pytest.param(NOT_ASSESSED, True, id="not_assessed-breaches"),
-        pytest.param(NOT_APPLICABLE, True, id="not_applicable-breaches"),
-    ],
+    ("red_line_status", "method", "breaches", "not_demonstrated", "verdict"),
+    [pytest.param(*row, id=f"{row[0]}-method{row[1]}") for row in RED_LINE_TABLE],
 )
-def test_red_line_is_breached_by_anything_but_met(red_line_status, breached):
+def test_red_line_under_each_method(red_line_status, method, breaches, not_demonstrated, verdict):
     criteria = [crit("OK", severity="critical", weight=100), crit("RL", red_line=True)]
-    result = assess(criteria, {"OK": MET, "RL": red_line_status})
-    assert result.red_line_breaches == (("RL",) if breached else ())
-    assert result.verdict == (RED_LINE_BREACHED if breached else ADEQUATE)
+    result = assess(criteria, {"OK": MET, "RL": red_line_status}, method=method)
+    assert result.method == method
+    assert result.red_line_breaches == breaches
+    assert result.red_line_not_demonstrated == not_demonstrated
+    assert result.verdict == verdict
+
+
+def test_method_2_is_the_default():
+    result = assess([crit("RL", red_line=True)], {"RL": UNDISCLOSED})
+    assert (result.method, result.verdict) == (2, RED_LINE_NOT_DEMONSTRATED)
+    assert scoring.CURRENT_METHOD == 2 and scoring.METHODS == (1, 2)
+
+
+def test_a_breach_outranks_a_red_line_not_demonstrated():
+    criteria = [crit("R1", red_line=True), crit("R2", red_line=True)]
+    result = assess(criteria, {"R1": UNDISCLOSED, "R2": PARTIAL})
+    assert result.verdict == RED_LINE_BREACHED
+    assert (result.red_line_breaches, result.red_line_not_demonstrated) == (("R2",), ("R1",))
+
+
+@pytest.mark.parametrize("method", [1, 2])
+def test_methods_agree_on_everything_but_red_line_findings(method):
+    criteria = [
+        crit("R1", severity="critical", red_line=True),
+        crit("C1", severity="high"),
+        crit("C2", category="B"),
+    ]
+    statuses = {"R1": UNDISCLOSED, "C1": PARTIAL, "C2": MET}
+    one, two = assess(criteria, statuses, method=1), assess(criteria, statuses, method=2)
+    assert (one.overall, one.gaps, one.counts, one.disclosure_rate) == (
+        two.overall,
+        two.gaps,
+        two.counts,
+        two.disclosure_rate,
+    )
+    assert assess(criteria, statuses, method=method).gaps == ("R1", "C1")
+
+
+def test_not_demonstrated_red_line_with_an_otherwise_low_score_is_still_not_demonstrated():
+    criteria = [crit("RL", red_line=True), crit("C1", severity="critical", weight=10)]
+    result = assess(criteria, {"RL": NOT_ASSESSED, "C1": NOT_MET})
+    assert result.verdict == RED_LINE_NOT_DEMONSTRATED
 
 
 def test_red_line_not_met_overrides_an_otherwise_perfect_score():
@@ -539,7 +592,8 @@ def test_missing_code_counts_as_not_assessed():
     assert result.category("A").answered == 1
     assert result.category("A").applicable == 2
     assert result.overall == 50
-    assert result.red_line_breaches == ("A2",)
+    assert result.red_line_not_demonstrated == ("A2",)
+    assert assess(criteria, {"A1": MET}, method=1).red_line_breaches == ("A2",)
     assert result.gaps == ("A2",)
 
 
@@ -566,6 +620,12 @@ def test_missing_code_counts_as_not_assessed():
 def test_assess_rejects_bad_input(criteria, statuses, message):
     with pytest.raises(ValueError, match=message):
         assess(criteria, statuses)
+
+
+@pytest.mark.parametrize("method", [0, 3, True, "2", None])
+def test_assess_rejects_an_unknown_method(method):
+    with pytest.raises(ValueError, match="unknown scoring method"):
+        assess([crit("A1")], {"A1": MET}, method=method)
 
 
 def test_results_are_frozen():

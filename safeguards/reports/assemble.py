@@ -14,7 +14,10 @@ from typing import Any
 
 from safeguards import canonical, scoring
 
-SCHEMA = "safeguards.gap-report/1"
+SCHEMA = "safeguards.gap-report/2"
+# Reports frozen before schema 2 carry no `method` key and were scored with method 1.
+SCHEMA_1 = "safeguards.gap-report/1"
+SCHEMAS = (SCHEMA_1, SCHEMA)
 DRAFT = "draft"
 APPROVED = "approved"
 
@@ -123,6 +126,7 @@ class ReportInput:
     audit_head: str | None = None
     report_version: int | None = None
     generated_at: str = ""
+    method: int = scoring.CURRENT_METHOD
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,13 @@ def credit_number(status: str) -> int | float | None:
     return None if earned is None else number(earned)
 
 
+def method_of(data: dict[str, Any]) -> int:
+    """The scoring method a report's JSON was made with: its `method`, or 1 for schema 1."""
+    if data.get("schema") == SCHEMA_1:
+        return 1
+    return data.get("method", scoring.CURRENT_METHOD)
+
+
 def fingerprint_of(data: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON without `fingerprint` and `generated_at`."""
     return canonical.fingerprint({k: v for k, v in data.items() if k not in UNFINGERPRINTED})
@@ -228,6 +239,7 @@ def assemble(data: ReportInput) -> Report:
         scoring_criteria(data.criteria),
         {c.code: c.status for c in data.criteria},
         thresholds,
+        method=data.method,
     )
     # Categories with no criteria still appear (with no score), in framework order.
     scored = {category.code: category for category in result.categories}
@@ -269,6 +281,7 @@ def assemble(data: ReportInput) -> Report:
     deployment.update({name: getattr(data.deployment, name) for name in DEPLOYMENT_FIELDS})
     content = {
         "schema": SCHEMA,
+        "method": result.method,
         "status": APPROVED if data.report_version is not None else DRAFT,
         "report_version": data.report_version,
         "office": {"name": data.office},
@@ -295,6 +308,7 @@ def assemble(data: ReportInput) -> Report:
             "overall_score": score_number(result.overall),
             "verdict": result.verdict,
             "red_line_breaches": list(result.red_line_breaches),
+            "red_line_not_demonstrated": list(result.red_line_not_demonstrated),
             "gaps": list(result.gaps),
             "counts": result.counts_dict(),
             "disclosure_rate": rate_number(result.disclosure_rate),

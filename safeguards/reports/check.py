@@ -19,8 +19,10 @@ import jsonschema
 from safeguards import scoring
 
 from .assemble import (
+    SCHEMA_1,
     credit_number,
     fingerprint_of,
+    method_of,
     rate_number,
     score_number,
     scoring_criteria,
@@ -118,10 +120,13 @@ def recompute_problems(data: dict[str, Any]) -> list[str]:
     criteria = data["criteria"]
     thresholds = data["framework"]["thresholds"]
     try:
+        # Each report is recomputed with its own method: one frozen under method 1 keeps its
+        # verdict and still verifies.
         result = scoring.assess(
             scoring_criteria(_Row(row) for row in criteria),
             {row["code"]: row["status"] for row in criteria},
             scoring.Thresholds(thresholds["adequate"], thresholds["significant_gaps"]),
+            method=method_of(data),
         )
     except ValueError as error:
         return [f"The answers cannot be scored: {error}"]
@@ -131,6 +136,13 @@ def recompute_problems(data: dict[str, Any]) -> list[str]:
     _compare(
         problems, "Red-line breaches", summary["red_line_breaches"], list(result.red_line_breaches)
     )
+    if data["schema"] != SCHEMA_1:
+        _compare(
+            problems,
+            "Red lines not demonstrated",
+            summary["red_line_not_demonstrated"],
+            list(result.red_line_not_demonstrated),
+        )
     _compare(problems, "Gaps in priority order", summary["gaps"], list(result.gaps))
     _compare(problems, "Counts by status", summary["counts"], result.counts_dict())
     _compare(

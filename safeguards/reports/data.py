@@ -195,6 +195,7 @@ def report_input(
         audit_head=head,
         report_version=report_version,
         generated_at=_time(approved_at if frozen else timezone.now()),
+        method=assessment.scoring_method,
     )
 
 

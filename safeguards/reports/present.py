@@ -11,12 +11,19 @@ from xml.sax.saxutils import escape, quoteattr
 
 from safeguards import scoring
 
+from .assemble import method_of
+
 TOP_GAPS = 5
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
 VERDICT_SENTENCES = {
     scoring.RED_LINE_BREACHED: (
         "At least one red-line safeguard is not met. Under this framework the deployment should "
         "not continue as it stands, whatever its overall score."
+    ),
+    scoring.RED_LINE_NOT_DEMONSTRATED: (
+        "No red-line safeguard is shown to be broken, but the operator has not shown that at "
+        "least one of them holds. Until it does, the deployment should not be relied on, "
+        "whatever its overall score."
     ),
     scoring.ADEQUATE: (
         "The deployment has the safeguards this framework asks for; the remaining gaps are minor."
@@ -157,12 +164,19 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
     register: dict[str, dict[str, Any]] = {}
     rows = [_criterion_row(row, titles, register) for row in data["criteria"]]
     by_code = {row["code"]: row for row in rows}
+    # Schema 1 reports have no such list: under method 1 every red line not met was a breach.
+    not_demonstrated = summary.get("red_line_not_demonstrated", [])
     breaches = set(summary["red_line_breaches"])
     # Each gap's recommendation is printed once, in the gap list; its detail points there.
     for index, code in enumerate(summary["gaps"], start=1):
         by_code[code]["gap_priority"] = index
     gaps = [
-        {**by_code[code], "priority": index, "breach": code in breaches}
+        {
+            **by_code[code],
+            "priority": index,
+            "breach": code in breaches,
+            "not_demonstrated": code in not_demonstrated,
+        }
         for index, code in enumerate(summary["gaps"], start=1)
     ]
     questions = [
@@ -192,6 +206,8 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
         "disclosure_text": percent_text(summary["disclosure_rate"]),
         "counts": [(scoring.STATUS_LABELS[status], counts[status]) for status in scoring.STATUSES],
         "breaches": [by_code[code] for code in summary["red_line_breaches"]],
+        "not_demonstrated": [by_code[code] for code in not_demonstrated],
+        "method": method_of(data),
         "gaps": gaps,
         "top_gaps": gaps[:TOP_GAPS],
         "questions": questions,

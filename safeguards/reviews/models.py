@@ -115,6 +115,9 @@ class Assessment(models.Model):
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The scoring method (DESIGN.md section 3) its scores, verdict and reports use. Assessments
+    # made before method 2 keep method 1, so their pages agree with the reports frozen for them.
+    scoring_method = models.PositiveSmallIntegerField(default=scoring.CURRENT_METHOD)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -131,6 +134,10 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=AssessmentStatus.values),
                 name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scoring_method__in=scoring.METHODS),
+                name="assessment_scoring_method_valid",
             ),
         ]
 

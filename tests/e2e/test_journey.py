@@ -81,7 +81,7 @@ def test_reviewer_to_approver_to_viewer(
     expect(page.get_by_text("Assessment started")).to_be_visible()
     assessment = Assessment.objects.get()
     assert page.url.endswith(assessment.get_absolute_url())
-    assert verdict_on(page) == "Red line breached"
+    assert verdict_on(page) == "Red line not demonstrated"
 
     # ... and cannot submit it yet: the page says what is missing.
     page.get_by_role("button", name="Submit for review").click()

@@ -305,7 +305,8 @@ def test_detail_lists_assessments_newest_first_with_status_and_verdict(
     text = page.content.decode()
     assert text.index("The newer one") < text.index(old.title)
     assert "Adequate" in text
-    assert "Red line breached" in text
+    # Nothing assessed yet: under method 2 its red lines are not demonstrated, not breached.
+    assert "Red line not demonstrated" in text
 
 
 def test_detail_query_count_does_not_grow_with_assessments(

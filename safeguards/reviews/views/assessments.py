@@ -25,7 +25,7 @@ ASSESSMENTS = Assessment.objects.select_related(
 # the scores (see Summary); building a query with joins cost more than a cached overview.
 OVERVIEW = Assessment.objects.only(
     *("office", "deployment", "framework_version", "based_on", "title", "as_of", "status"),
-    "updated_at",
+    *("updated_at", "scoring_method"),
 )
 
 
@@ -175,6 +175,7 @@ class Summary:
             [answer.criterion.as_scoring(answer.criterion.category.code) for answer in answers],
             {answer.criterion.code: answer.status for answer in answers},
             self.framework_version.thresholds,
+            method=self.assessment.scoring_method,
         )
 
     @cached_property

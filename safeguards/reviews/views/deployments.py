@@ -53,7 +53,12 @@ def verdicts_for(assessments) -> dict[int, str | None]:
         )
         statuses.setdefault(assessment_id, {})[code] = status
     return {
-        a.pk: scoring.assess(criteria[a.pk], statuses[a.pk], a.framework_version.thresholds).verdict
+        a.pk: scoring.assess(
+            criteria[a.pk],
+            statuses[a.pk],
+            a.framework_version.thresholds,
+            method=a.scoring_method,
+        ).verdict
         if a.pk in criteria
         else None
         for a in assessments
