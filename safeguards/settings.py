@@ -206,13 +206,9 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("SAFEGUARDS_EVIDENCE_MAX_BYTES", str(20 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Reports: paper size of PDFs ("A4" or "Letter").
-REPORT_PAGE_SIZE = os.environ.get("SAFEGUARDS_REPORT_PAGE_SIZE", "A4")
-# PDFs render in this many background processes per app process (safeguards/reports/renderpool.py);
-# SAFEGUARDS_PDF_IN_PROCESS=1 renders in the app process instead.
-SAFEGUARDS_PDF_WORKERS = int(os.environ.get("SAFEGUARDS_PDF_WORKERS", "1"))
-SAFEGUARDS_PDF_IN_PROCESS = os.environ.get("SAFEGUARDS_PDF_IN_PROCESS", "") == "1"
-SAFEGUARDS_PDF_TIMEOUT = int(os.environ.get("SAFEGUARDS_PDF_TIMEOUT", "120"))
+# Reports: a PDF that takes longer than this many seconds to render fails cleanly
+# (safeguards/reports/pdf.py); the paper size is each office's setting.
+SAFEGUARDS_PDF_TIMEOUT = int(os.environ.get("SAFEGUARDS_PDF_TIMEOUT", "30"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -78,6 +78,8 @@ class ApprovalInput:
     role: str
     username: str
     at: str
+    name: str = ""  # full name as printed (accounts.models.display_name)
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,9 @@ class ReportInput:
     report_version: int | None = None
     generated_at: str = ""
     method: int = scoring.CURRENT_METHOD
+    office_address: str = ""
+    office_time_zone: str = "UTC"
+    executive_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,14 +201,12 @@ def fingerprint_of(data: dict[str, Any]) -> str:
 
 
 def operator_question(code: str, title: str, question: str) -> str:
-    """A question ready to send to the operator about an undisclosed criterion."""
-    asked = " ".join(question.split())
-    if asked and asked[-1] not in "?.":
+    """The question to send to the operator about an undisclosed criterion: the criterion's own
+    question, as a question. What to send back is said once, above the list."""
+    asked = " ".join(question.split()) or f"Does the safeguard “{title}” ({code}) exist"
+    if asked[-1] not in "?.":
         asked += "?"
-    return (
-        f"{title} ({code}): {asked} If so, please send the document that shows it (for example "
-        "the policy, contract clause or record, with its date and section); if not, please say so."
-    )
+    return asked
 
 
 def _evidence(item: EvidenceInput) -> dict[str, Any]:
@@ -284,7 +287,11 @@ def assemble(data: ReportInput) -> Report:
         "method": result.method,
         "status": APPROVED if data.report_version is not None else DRAFT,
         "report_version": data.report_version,
-        "office": {"name": data.office},
+        "office": {
+            "name": data.office,
+            "address_line": data.office_address,
+            "time_zone": data.office_time_zone,
+        },
         "deployment": deployment,
         "framework": {
             "slug": framework.slug,
@@ -303,6 +310,7 @@ def assemble(data: ReportInput) -> Report:
             "title": data.assessment_title,
             "as_of": data.as_of,
             "status": data.assessment_status,
+            "executive_summary": data.executive_summary,
         },
         "summary": {
             "overall_score": score_number(result.overall),
@@ -318,7 +326,16 @@ def assemble(data: ReportInput) -> Report:
         "categories": categories,
         "criteria": criteria,
         "questions": questions,
-        "approvals": [{"role": a.role, "username": a.username, "at": a.at} for a in data.approvals],
+        "approvals": [
+            {
+                "role": a.role,
+                "username": a.username,
+                "name": a.name or a.username,
+                "title": a.title,
+                "at": a.at,
+            }
+            for a in data.approvals
+        ],
         "audit": {"events": data.audit_events, "head": data.audit_head},
     }
     return Report(

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
+from safeguards.accounts.models import display_name, display_title
 from safeguards.audit.chain import format_time
 from safeguards.audit.models import Event
 from safeguards.catalog.models import Category, Criterion
@@ -86,16 +87,27 @@ def _evidence(item: Evidence) -> EvidenceInput:
 def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[ApprovalInput, ...]:
     """Who scored (the last editor of each answer), who submitted and who approved, this cycle."""
     last_edit: dict[str, datetime | None] = {}
+    people = {}
     for answer in answers:
         if answer.updated_by_id is None:
             continue
         name = answer.updated_by.get_username()
+        people[name] = answer.updated_by
         previous = last_edit.get(name)
         if previous is None or (answer.updated_at and answer.updated_at > previous):
             last_edit[name] = answer.updated_at
-    approvals = [
-        ApprovalInput("reviewer", name, _time(at)) for name, at in sorted(last_edit.items())
-    ]
+
+    def signed(role, username, at, user=None) -> ApprovalInput:
+        user = user or people.get(username)
+        return ApprovalInput(
+            role,
+            username,
+            _time(at),
+            name=display_name(user) if user is not None else username,
+            title=display_title(user) if user is not None else "",
+        )
+
+    approvals = [signed("reviewer", name, at) for name, at in sorted(last_edit.items())]
     current: list[WorkflowStep] = []
     for step in steps:
         if step.kind in _CYCLE_RESTARTS:
@@ -104,11 +116,11 @@ def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[Appr
             current.append(step)
     for step in current:
         if step.kind == StepKind.SUBMITTED:
-            approvals.append(ApprovalInput("submitter", step.username, _time(step.at)))
+            approvals.append(signed("submitter", step.username, step.at, step.user))
         elif step.kind == StepKind.APPROVED and approved_by is None:
-            approvals.append(ApprovalInput("approver", step.username, _time(step.at)))
+            approvals.append(signed("approver", step.username, step.at, step.user))
     if approved_by is not None:
-        approvals.append(ApprovalInput("approver", approved_by.get_username(), _time(approved_at)))
+        approvals.append(signed("approver", approved_by.get_username(), approved_at, approved_by))
     return tuple(approvals)
 
 
@@ -145,10 +157,14 @@ def report_input(
     answers = {
         answer.criterion_id: answer
         for answer in Answer.objects.filter(assessment=assessment)
-        .select_related("updated_by")
+        .select_related("updated_by__profile")
         .prefetch_related(Prefetch("evidence", queryset=evidence))
     }
-    steps = list(WorkflowStep.objects.filter(assessment=assessment).order_by("at", "pk"))
+    steps = list(
+        WorkflowStep.objects.filter(assessment=assessment)
+        .select_related("user__profile")
+        .order_by("at", "pk")
+    )
     events, head = audit_anchor(assessment.pk)
 
     rows = []
@@ -196,6 +212,9 @@ def report_input(
         report_version=report_version,
         generated_at=_time(approved_at if frozen else timezone.now()),
         method=assessment.scoring_method,
+        office_address=assessment.office.address_line,
+        office_time_zone=assessment.office.time_zone or "UTC",
+        executive_summary=assessment.executive_summary,
     )
 
 

@@ -11,7 +11,7 @@ from safeguards.reviews.models import StepKind, WorkflowStep
 from .assemble import assemble
 from .data import report_input
 from .models import ReportVersion
-from .pdf import render_pdf
+from .pdf import letterhead, render_pdf
 
 
 def _approval_time(assessment, approved_by):
@@ -43,7 +43,7 @@ def freeze_report(assessment, approved_by) -> ReportVersion:
         )
     )
     data = report.as_dict()
-    pdf = render_pdf(data, archival=True)
+    pdf = render_pdf(data, archival=True, **letterhead(assessment.office))
     version = ReportVersion.objects.create(
         office_id=assessment.office_id,
         assessment_id=assessment.pk,

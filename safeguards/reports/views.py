@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def _assessment(request, pk):
-    queryset = Assessment.objects.select_related("deployment")
+    queryset = Assessment.objects.select_related("deployment", "office")
     return get_for_user(request.user, queryset, pk=pk)
 
 
@@ -96,7 +96,7 @@ def current_pdf(request, pk):
         )
     data = live_report(assessment).as_dict()
     try:
-        content = pdf.draft_pdf(data)
+        content = pdf.draft_pdf(data, **pdf.letterhead(assessment.office))
     except pdf.RenderFailed:
         logger.exception("Draft PDF of assessment %s could not be rendered", assessment.pk)
         return render(request, "reports/pdf_failed.html", {"assessment": assessment}, status=503)

@@ -112,6 +112,8 @@ class Assessment(models.Model):
     status = models.CharField(
         max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
+    # Written by a reviewer; printed first in every format of the report.
+    executive_summary = models.TextField(blank=True)
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

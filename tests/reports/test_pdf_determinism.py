@@ -37,14 +37,13 @@ def test_a_report_without_generated_at_cannot_be_rendered():
 
 
 def test_two_fresh_processes_a_second_apart_make_the_same_bytes(tmp_path):
-    first = render_in_a_fresh_process(tmp_path, "first", SAFEGUARDS_PDF_IN_PROCESS="1")
+    first = render_in_a_fresh_process(tmp_path, "first")
     time.sleep(1.1)  # a clock inside the PDF would now show
-    second = render_in_a_fresh_process(tmp_path, "second", SAFEGUARDS_PDF_IN_PROCESS="")
+    second = render_in_a_fresh_process(tmp_path, "second")
     assert first.startswith(b"%PDF")
     assert first == second
 
 
-def test_a_fresh_process_makes_the_bytes_this_process_makes(tmp_path, settings):
-    settings.SAFEGUARDS_PDF_IN_PROCESS = True
+def test_a_fresh_process_makes_the_bytes_this_process_makes(tmp_path):
     here = pdf.render_pdf(sample_report(categories=2, per_category=3).as_dict())
     assert render_in_a_fresh_process(tmp_path, "child") == here

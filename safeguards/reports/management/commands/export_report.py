@@ -55,5 +55,5 @@ class Command(BaseCommand):
             return render_csv(json.loads(version.canonical_json))
         data = live_report(assessment).as_dict()
         if format == "pdf":
-            return pdf.render_pdf(data)
+            return pdf.render_pdf(data, **pdf.letterhead(assessment.office))
         return render_json(data) if format == "json" else render_csv(data)
