@@ -4,10 +4,9 @@
 # one command to run. `--check` only reports what is missing (exit 1 when anything is).
 set -euo pipefail
 
+# PDFs need none: Typst comes from PyPI and the report's fonts are shipped in the repository.
 PACKAGES=(
-  chromium             # browser tests (Playwright drives Debian's Chromium, never a download)
-  libharfbuzz-subset0  # WeasyPrint subsets fonts with it (its fallback is slower)
-  fonts-dejavu-core    # the PDF's typeface
+  chromium  # browser tests (Playwright drives Debian's Chromium, never a download)
 )
 
 missing() {
