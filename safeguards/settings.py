@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safeguards.reviews",
     "safeguards.reports",
     "safeguards.backups",
+    "safeguards.signing",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,12 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded evidence: outside every static folder, never served directly (see reviews.views).
 MEDIA_ROOT = DATA_DIR / "evidence"
+# Office signing keys (private, owner-only files; docs/signing.md).
+SIGNING_KEYS_DIR = DATA_DIR / "signing-keys"
+# An RFC 3161 time-stamping server: approved PDFs are then PAdES B-T, else B-B.
+SAFEGUARDS_TSA_URL = os.environ.get("SAFEGUARDS_TSA_URL", "").strip()
+# A PEM file of the time-stamping authorities whose timestamps verification reports as trusted.
+SAFEGUARDS_TSA_CERTS = os.environ.get("SAFEGUARDS_TSA_CERTS", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -10,5 +10,6 @@ urlpatterns = [
     path("audit/", include("safeguards.audit.urls")),
     path("", include("safeguards.reviews.urls")),
     path("reports/", include("safeguards.reports.urls")),
+    path("trust/", include("safeguards.signing.urls")),
     path("admin/", admin.site.urls),
 ]

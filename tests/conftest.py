@@ -12,6 +12,12 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def signing_keys_in_tmp(settings, tmp_path_factory):
+    # Key files have random names, so one folder per test worker serves every test.
+    settings.SIGNING_KEYS_DIR = tmp_path_factory.getbasetemp() / "signing-keys"
+
+
 @pytest.fixture
 def office(db):
     return Office.objects.create(slug="oig", name="Office of Inspector General")

@@ -111,6 +111,15 @@ def office_for_user(user, slug: str, action: Action = Action.VIEW) -> Office:
     return office
 
 
+def published_office(slug: str) -> Office:
+    """An office's published material (its signing trust anchor) is for anyone, signed in or
+    not: readers of a report must be able to check it without an account here."""
+    office = Office.objects.filter(slug=slug).first()
+    if office is None:
+        raise Http404("No such office.")
+    return office
+
+
 # Assessment object rules: what a member may do with one assessment in its current state.
 
 

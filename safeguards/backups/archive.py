@@ -2,7 +2,9 @@
 
 The archive is a zip holding `manifest.json` (format, time, counts, the SHA-256 of every other
 member), `data.json` (Django's serialisation of every model, ids kept) and `evidence/...` (the
-uploaded files under their stored names). Restoring checks every hash before writing anything.
+uploaded files under their stored names); with a passphrase, also `signing-keys/<key_id>.p12`
+(each office signing key, passphrase-encrypted PKCS#12). Restoring checks every hash before
+writing anything.
 """
 
 import io
@@ -21,6 +23,7 @@ from django.db import connection, transaction
 from safeguards.canonical import sha256_hex
 
 FORMAT = "safeguards.backup/1"
+KEYS_PREFIX = "signing-keys/"
 
 # Models in dependency order; sessions, admin log and login attempts are not records to keep.
 MODEL_LABELS = [
@@ -40,6 +43,7 @@ MODEL_LABELS = [
     "reviews.answer",
     "reviews.workflowstep",
     "reports.reportversion",
+    "signing.signingcertificate",
     "audit.chainhead",
     "audit.event",
 ]
@@ -67,8 +71,8 @@ def dump_records(objects) -> bytes:
     return json.dumps(records, cls=_FullPrecisionEncoder, ensure_ascii=False).encode()
 
 
-def write_backup(output: Path) -> dict:
-    """Write the archive; returns the manifest."""
+def write_backup(output: Path, key_passphrase: bytes | None = None) -> dict:
+    """Write the archive; returns the manifest. Signing keys go in only with a passphrase."""
     with transaction.atomic():  # one consistent snapshot of every table
         data = dump_records(
             obj for model in backed_up_models() for obj in model._default_manager.order_by("pk")
@@ -91,6 +95,15 @@ def write_backup(output: Path) -> dict:
             member = f"evidence/{name}"
             archive.writestr(member, content)
             files[member] = sha256_hex(content)
+        if key_passphrase:
+            from safeguards.signing.keys import encrypted_key
+            from safeguards.signing.models import SigningCertificate
+
+            for certificate in SigningCertificate.objects.order_by("pk"):
+                content = encrypted_key(certificate, key_passphrase)
+                member = f"{KEYS_PREFIX}{certificate.key_id}.p12"
+                archive.writestr(member, content)
+                files[member] = sha256_hex(content)
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(UTC).isoformat(),
@@ -135,16 +148,23 @@ def _read_checked(archive_path: Path) -> tuple[dict, dict[str, bytes]]:
 def _safe_member(member: str) -> bool:
     path = Path(member)
     return (
-        member.startswith("evidence/")
+        (member.startswith("evidence/") or member.startswith(KEYS_PREFIX))
         and not path.is_absolute()
         and ".." not in path.parts
         and "\\" not in member
     )
 
 
-def restore_backup(archive_path: Path) -> dict:
+def restore_backup(archive_path: Path, key_passphrase: bytes | None = None) -> dict:
     """Restore into an empty database; all or nothing. Returns the manifest."""
     manifest, contents = _read_checked(archive_path)
+    keys = {m: c for m, c in contents.items() if m.startswith(KEYS_PREFIX)}
+    contents = {m: c for m, c in contents.items() if not m.startswith(KEYS_PREFIX)}
+    if keys and not key_passphrase:
+        raise BackupError(
+            "The archive holds encrypted signing keys: give their passphrase "
+            "(--passphrase-stdin or SAFEGUARDS_BACKUP_PASSPHRASE)."
+        )
     occupied = [
         model._meta.label_lower
         for model in backed_up_models()
@@ -171,12 +191,32 @@ def restore_backup(archive_path: Path) -> dict:
                 written.append(stored)
                 if stored != name:
                     raise BackupError(f"Evidence file {name} already exists in the storage.")
+            _restore_keys(keys, key_passphrase)
             _reset_sequences()
     except Exception:
         for name in written:
             default_storage.delete(name)
         raise
     return manifest
+
+
+def _restore_keys(keys: dict[str, bytes], passphrase: bytes | None) -> None:
+    """Write back each signing key beside its restored certificate (checked to match)."""
+    if not keys:
+        return
+    from safeguards.signing.keys import KeyError_, restore_key
+    from safeguards.signing.models import SigningCertificate
+
+    by_id = {row.key_id: row for row in SigningCertificate.objects.all()}
+    for member, content in keys.items():
+        key_id = member.removeprefix(KEYS_PREFIX).removesuffix(".p12")
+        certificate = by_id.get(key_id)
+        if certificate is None:
+            raise BackupError(f"{member} belongs to no certificate in the archive.")
+        try:
+            restore_key(certificate, content, passphrase)
+        except KeyError_ as error:
+            raise BackupError(str(error)) from error
 
 
 def _reset_sequences() -> None:

@@ -1,5 +1,6 @@
 """Freezing a report at approval: what was approved, kept byte for byte."""
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,6 +13,7 @@ from .assemble import assemble
 from .data import report_input
 from .models import ReportVersion
 from .pdf import letterhead, render_pdf
+from .signing import sign_pdf
 
 
 def _approval_time(assessment, approved_by):
@@ -43,7 +45,8 @@ def freeze_report(assessment, approved_by) -> ReportVersion:
         )
     )
     data = report.as_dict()
-    pdf = render_pdf(data, archival=True, **letterhead(assessment.office))
+    rendered = render_pdf(data, archival=True, **letterhead(assessment.office))
+    pdf, signature = sign_frozen_pdf(rendered, assessment, number, data)
     version = ReportVersion.objects.create(
         office_id=assessment.office_id,
         assessment_id=assessment.pk,
@@ -66,6 +69,30 @@ def freeze_report(assessment, approved_by) -> ReportVersion:
             "number": number,
             "fingerprint": version.fingerprint,
             "pdf_sha256": version.pdf_sha256,
+            "signature": signature,
         },
     )
     return version
+
+
+def sign_frozen_pdf(pdf: bytes, assessment, number: int, data: dict) -> tuple[bytes, dict]:
+    """The rendered PDF signed by the office's certificate (made now if it has none)."""
+    from safeguards.signing.keys import ensure_certificate, load_private_key
+
+    office = assessment.office
+    certificate = ensure_certificate(office)
+    tsa_url = settings.SAFEGUARDS_TSA_URL or None
+    signed = sign_pdf(
+        pdf,
+        certificate_pem=certificate.certificate_pem,
+        private_key=load_private_key(certificate),
+        signer_name=office.name,
+        reason=f"Approved version {number} of the report, fingerprint {data['fingerprint']}",
+        location=office.address_line,
+        tsa_url=tsa_url,
+        stamp_line=f"Report version {number}, fingerprint {data['fingerprint'][:16]}…",
+    )
+    return signed, {
+        "certificate_sha256": certificate.sha256,
+        "level": "B-T" if tsa_url else "B-B",
+    }

@@ -1,8 +1,11 @@
 """Is this report one we approved? The answer for a fingerprint, a report PDF or a report JSON.
 
 Shared by the verification page and `manage.py verify_report`. Outcomes and exit statuses:
-matches (0) — intact and identical to an approved version; altered (1) — the file contradicts
-itself or the approved original; unmatched (2) — intact but no approved version here has it.
+matches (0) — intact and identical to an approved version (a signed PDF: its office signature
+is valid); altered (1) — the file contradicts itself or the approved original, or its signature
+is invalid or by an unknown signer; unmatched (2) — intact but no approved version here has it;
+unreadable (2) — not a report at all. Each property (fingerprint, audit-chain anchor,
+signature, signer, timestamp) is also reported on its own line (properties.py).
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from dataclasses import dataclass, field
 
 from safeguards import canonical
 
+from . import properties, signing
 from .check import Unreadable, check_report, embedded_json, parse_json
 from .models import ReportVersion
 
 MATCHES, ALTERED, UNMATCHED, UNREADABLE = "matches", "altered", "unmatched", "unreadable"
-EXIT_STATUS = {MATCHES: 0, ALTERED: 1, UNREADABLE: 1, UNMATCHED: 2}
+EXIT_STATUS = {MATCHES: 0, ALTERED: 1, UNREADABLE: 2, UNMATCHED: 2}
 MIN_PREFIX = 16  # the footer of every PDF page shows the first 16 characters
 _HEX = re.compile(r"^[0-9a-f]{16,64}$")
 
@@ -29,6 +33,7 @@ class Outcome:
     version: ReportVersion | None = None
     # False when the version belongs to an office the asker is not a member of.
     disclosed: bool = True
+    properties: list[properties.Property] = field(default_factory=list)
 
     @property
     def exit_status(self) -> int:
@@ -108,7 +113,7 @@ def verify_file(raw: bytes, office_ids: set[int] | None = None) -> Outcome:
     try:
         if raw.startswith(b"%PDF-"):
             return _verify_pdf(raw, office_ids)
-        return _verify_json(parse_json(raw), office_ids)
+        return _verify_json_file(parse_json(raw), office_ids)
     except Unreadable as error:
         return Outcome(UNREADABLE, "This file cannot be verified.", [str(error)])
 
@@ -116,15 +121,53 @@ def verify_file(raw: bytes, office_ids: set[int] | None = None) -> Outcome:
 def _verify_pdf(raw: bytes, office_ids) -> Outcome:
     digest = canonical.sha256_hex(raw)
     version = _versions().filter(pdf_sha256=digest).first()
-    if version is not None:
+    inside = embedded_json(raw)
+    data = parse_json(inside) if inside is not None else None
+    check = check_report(data) if data is not None else None
+    if version is None and check is not None and check.intact:
+        version = _versions().filter(fingerprint=check.fingerprint).first()
+    office_id = version.office_id if version is not None else None
+    signature = signing.inspect_pdf(
+        raw, properties.office_certificates(office_id), properties.tsa_certificates()
+    )
+    lines = _pdf_properties(check, version, signature, office_ids)
+    outcome = _pdf_outcome(digest, data, check, version, signature, office_ids)
+    outcome.properties = lines
+    return outcome
+
+
+def _pdf_properties(check, version, signature, office_ids) -> list[properties.Property]:
+    disclosed = version is not None and (office_ids is None or version.office_id in office_ids)
+    if check is None:
+        lines = [properties.Property("Fingerprint", properties.UNKNOWN, "no report.json inside.")]
+        lines.append(
+            properties.Property("Audit-chain anchor", properties.UNKNOWN, "no report data.")
+        )
+    else:
+        lines = [
+            properties.fingerprint_property(check.problems, check.fingerprint, version is not None),
+            properties.anchor_property(check.data, disclosed),
+        ]
+    office_name = version.office.name if disclosed else None
+    return lines + properties.signature_properties(signature, office_name)
+
+
+def _pdf_outcome(digest, data, check, version, signature, office_ids) -> Outcome:
+    signed = signature.state != signing.UNSIGNED
+    if version is not None and version.pdf_sha256 == digest:
+        if signed and signature.state != signing.VALID:
+            return Outcome(
+                ALTERED,
+                "Altered: the signature of this PDF does not verify.",
+                [signature.problem or "The signer is not the office's certificate."],
+            )
         return _matched(
             version,
             office_ids,
             "Intact: this PDF is byte for byte the one that was approved.",
             [f"SHA-256 of the file: {digest}."],
         )
-    inside = embedded_json(raw)
-    if inside is None:
+    if data is None:
         return Outcome(
             UNMATCHED,
             "This PDF matches no approved report here.",
@@ -133,7 +176,16 @@ def _verify_pdf(raw: bytes, office_ids) -> Outcome:
                 "checked either; it was not made by Safeguards or was re-saved by another program."
             ],
         )
-    outcome = _verify_json(parse_json(inside), office_ids, in_pdf=True)
+    outcome = _verify_json(data, office_ids, in_pdf=True, check=check)
+    if outcome.kind == MATCHES and signature.state == signing.VALID:
+        # The office's signature covers every byte of the approved file; later revisions may
+        # only add timestamps (`manage.py add_timestamp`).
+        return _matched(
+            version,
+            office_ids,
+            "Intact: the office's signature covers this PDF, which is an approved version.",
+            [f"SHA-256 of the file: {digest} (timestamps were added after approval)."],
+        )
     if outcome.kind == MATCHES:
         # Approved PDFs are only ever handed out as the stored bytes: different bytes around
         # approved data mean the pages were edited or the file was re-saved.
@@ -145,6 +197,7 @@ def _verify_pdf(raw: bytes, office_ids) -> Outcome:
                 f"differs from the approved one (its SHA-256 is {digest}). Its pages may have "
                 "been edited, or a program re-saved it. Download the approved PDF again to "
                 "compare.",
+                *([signature.problem] if signature.problem else []),
                 *outcome.details,
             ],
             outcome.version,
@@ -153,9 +206,33 @@ def _verify_pdf(raw: bytes, office_ids) -> Outcome:
     return outcome
 
 
-def _verify_json(data: dict, office_ids, in_pdf: bool = False) -> Outcome:
-    what = "The report data inside this PDF" if in_pdf else "This report"
+def _verify_json_file(data: dict, office_ids) -> Outcome:
     check = check_report(data)
+    outcome = _verify_json(data, office_ids, check=check)
+    version = outcome.version
+    matched = outcome.kind == MATCHES
+    outcome.properties = [
+        properties.fingerprint_property(check.problems, check.fingerprint, matched),
+        properties.anchor_property(data, version is not None)
+        if check.intact
+        else (
+            properties.Property(
+                "Audit-chain anchor", properties.UNKNOWN, "not checked: the file does not add up."
+            )
+        ),
+        properties.Property(
+            "Signature",
+            properties.NONE,
+            "a JSON file carries no signature; the approved PDF, which embeds this JSON, is "
+            "the signed copy.",
+        ),
+    ]
+    return outcome
+
+
+def _verify_json(data: dict, office_ids, in_pdf: bool = False, check=None) -> Outcome:
+    what = "The report data inside this PDF" if in_pdf else "This report"
+    check = check or check_report(data)
     if not check.intact:
         return Outcome(ALTERED, f"Altered: {what.lower()} does not add up.", check.problems)
     version = _versions().filter(fingerprint=check.fingerprint).first()

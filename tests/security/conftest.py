@@ -2,10 +2,12 @@
 files kept in a temporary folder, and a snapshot of the database to prove nothing changed."""
 
 import datetime
+import io
 from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
+from pypdf import PdfWriter
 
 from safeguards.audit.models import Event
 from safeguards.reports.models import ReportVersion
@@ -14,7 +16,18 @@ from safeguards.reviews.models import Answer, Assessment, Deployment, Evidence, 
 from tests.factories import make_assessment, make_deployment, make_framework
 from tests.reports.builders import answered_assessment
 
+
+def _one_page_pdf() -> bytes:
+    # A real (blank) page, so the approval can sign it like a rendered report.
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+ONE_PAGE_PDF = _one_page_pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +69,7 @@ def approved(office, alice, bob):
     """Approved by bob, with its frozen report version 1 (a stand-in PDF: rendering a real
     one takes seconds and is tested in tests/reports)."""
     assessment = answered_assessment(office, alice, slug="approved-framework")
-    with mock.patch("safeguards.reports.freeze.render_pdf", return_value=PDF):
+    with mock.patch("safeguards.reports.freeze.render_pdf", return_value=ONE_PAGE_PDF):
         workflow.approve(assessment, bob)
     assessment.refresh_from_db()
     return assessment

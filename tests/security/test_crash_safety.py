@@ -21,7 +21,7 @@ from safeguards.reviews import importer, workflow
 from safeguards.reviews.forms import evidence as evidence_form
 from safeguards.reviews.models import Answer, AnswerChange, Assessment, Evidence
 
-from .conftest import PDF, db_state, stored_files
+from .conftest import ONE_PAGE_PDF, PDF, db_state, stored_files
 
 
 class Injected(RuntimeError):
@@ -72,7 +72,7 @@ def test_after_a_crashed_approval_the_next_one_freezes_version_1(
 ):
     with mock.patch.object(freeze, "render_pdf", side_effect=Injected), pytest.raises(Injected):
         workflow.approve(in_review, bob)
-    with mock.patch.object(freeze, "render_pdf", return_value=PDF):
+    with mock.patch.object(freeze, "render_pdf", return_value=ONE_PAGE_PDF):
         workflow.approve(Assessment.objects.get(pk=in_review.pk), bob)
     assert list(in_review.report_versions.values_list("number", flat=True)) == [1]
 

@@ -257,6 +257,9 @@ MATRIX: dict[str, Rule] = {
     "reports:version_csv": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     # Verification answers anyone signed in; another office learns only "it matches".
     "reports:verify": Rule(None, everyone(200), everyone(405)),
+    # Trust anchors are published: anyone, signed in or not, may fetch them.
+    "signing:trust_anchor_pem": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
+    "signing:trust_anchor_fdf": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
     "reports:verify_fingerprint": Rule(None, everyone(405), everyone(200), data=fingerprint),
     "reports:verify_file": Rule(None, everyone(405), everyone(200), data=report_file),
 }
@@ -386,9 +389,13 @@ def test_each_role_gets_what_the_rules_allow(role, world, clients):
     assert not failures, "\n".join(failures)
 
 
+# Published on purpose: an office's signing trust anchor is for readers without an account.
+PUBLISHED = {"signing:trust_anchor_pem", "signing:trust_anchor_fdf"}
+
+
 def test_anonymous_never_gets_a_page_with_data(world, clients):
     for name, rule in MATRIX.items():
-        if name == "login":
+        if name == "login" or name in PUBLISHED:
             continue
         url = url_for(name, rule, world)
         for method in ("get", "post"):

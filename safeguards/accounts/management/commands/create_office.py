@@ -5,6 +5,7 @@ from django.db import transaction
 
 from safeguards.accounts.models import Office
 from safeguards.audit.record import record
+from safeguards.signing.keys import ensure_certificate
 
 
 class Command(BaseCommand):
@@ -44,5 +45,9 @@ class Command(BaseCommand):
                     before={"name": before},
                     after={"name": name},
                 )
+        # Every office signs its approved reports: its key and certificate come with it.
+        certificate = ensure_certificate(office)
         verb = "Created" if created else "Office already exists:"
         self.stdout.write(f"{verb} {office.slug} ({office.name})")
+        if created:
+            self.stdout.write(f"Signing certificate {certificate.sha256}")

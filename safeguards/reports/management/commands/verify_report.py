@@ -1,5 +1,5 @@
-"""Check a report PDF or JSON file: exit 0 if it matches an approved version, 1 if altered,
-2 if intact but matching no approved version here."""
+"""Check a report PDF or JSON file: exit 0 if it matches an approved version (and a signed
+PDF's signature is valid), 1 if altered or invalid, 2 if unusable or matching nothing here."""
 
 import sys
 from pathlib import Path
@@ -13,7 +13,8 @@ from safeguards.reports.verify import MATCHES, UNMATCHED, verify_file
 class Command(BaseCommand):
     help = (
         "Verify a gap report (PDF or JSON): recompute its fingerprint and scores and look for "
-        "the approved version it matches. Exit 0 matches, 1 altered, 2 matches nothing."
+        "the approved version it matches; check a PDF's signature and timestamp. Exit 0 all "
+        "valid, 1 altered or invalid, 2 unusable or matching nothing here."
     )
 
     def add_arguments(self, parser):
@@ -38,4 +39,6 @@ class Command(BaseCommand):
         self.stdout.write(style(outcome.headline))
         for line in outcome.details:
             self.stdout.write(f"- {line}")
+        for prop in outcome.properties:
+            self.stdout.write(prop.line())
         sys.exit(outcome.exit_status)

@@ -1,0 +1,392 @@
+"""PAdES signatures on approved report PDFs (pyHanko), and reading them back.
+
+`sign_pdf` signs whatever bytes the PDF renderer made at freeze: PAdES B-T when
+SAFEGUARDS_TSA_URL names an RFC 3161 server, B-B otherwise; `add_timestamp` appends a document
+timestamp later (offices on closed networks). `inspect_pdf` validates every signature with
+pyHanko against the trust anchors it is given. Django-free apart from the settings read by
+`tsa_url`; keys come from safeguards.signing.keys.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.keys.internal import translate_pyca_cryptography_key_to_asn1
+from pyhanko.pdf_utils import text
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError, set_tsp_headers
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+FIELD_NAME = "OfficeSignature"
+# The print layout writes this label above the space kept for the visible signature; the
+# signature box is put just below it (on the page of the "Sign-off" bookmark, else the last).
+SIGNATURE_LABEL = "Digital signature"
+BOX_WIDTH, BOX_HEIGHT = 340, 70
+FONT_CANDIDATES = (
+    str(Path(__file__).resolve().parent / "typst" / "fonts" / "LiberationSans-Regular.ttf"),
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+)
+
+
+# pyHanko logs every untrusted signer with a traceback; the outcome is reported, not logged.
+logging.getLogger("pyhanko.sign.validation").setLevel(logging.ERROR)
+
+
+class SignatureFailed(Exception):
+    """The PDF could not be signed or timestamped; the message says why."""
+
+
+class UrllibTimeStamper(TimeStamper):
+    """RFC 3161 over HTTP with the standard library (no extra HTTP client to install)."""
+
+    def __init__(self, url: str, timeout: float = 10):
+        super().__init__()
+        self.url = url
+        self.timeout = timeout
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        request = urllib.request.Request(
+            self.url, data=req.dump(), headers=set_tsp_headers({}), method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                kind = response.headers.get("Content-Type", "")
+                body = response.read(1_000_000)
+        except (OSError, urllib.error.URLError) as error:
+            raise TimestampRequestError(f"Time-stamping server unreachable: {error}") from error
+        if kind.split(";")[0].strip() != "application/timestamp-reply":
+            raise TimestampRequestError("The time-stamping server's reply is not a timestamp.")
+        return tsp.TimeStampResp.load(body)
+
+
+def timestamper(url: str | None) -> TimeStamper | None:
+    return UrllibTimeStamper(url) if url else None
+
+
+@cache
+def _font_path() -> str | None:
+    """The shipped sans font rescaled to 1000 units per em, made once into the data folder.
+
+    pyHanko writes glyph widths in font units, which PDF reads as thousandths: a TrueType
+    font with 2048 units per em would print its letters spread apart.
+    """
+    source = next((path for path in FONT_CANDIDATES if Path(path).exists()), None)
+    if source is None:
+        return None
+    from django.conf import settings
+
+    target = Path(settings.DATA_DIR) / "cache" / "fonts" / f"{Path(source).stem}-1000.ttf"
+    if not target.exists():
+        from fontTools.ttLib import TTFont
+        from fontTools.ttLib.scaleUpem import scale_upem
+
+        font = TTFont(source)
+        if font["head"].unitsPerEm != 1000:
+            scale_upem(font, 1000)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        font.save(partial)
+        os.replace(partial, target)
+    return str(target)
+
+
+def _stamp_style() -> TextStampStyle:
+    # An embedded font keeps the signed PDF/A file conforming (standard fonts are not embedded).
+    font = _font_path()
+    box = text.TextBoxStyle(font=GlyphAccumulatorFactory(font), font_size=8) if font else None
+    options = {"text_box_style": box} if box else {}
+    return TextStampStyle(
+        stamp_text="Digitally signed by %(signer)s\n%(what)s\nSigned at %(ts)s",
+        timestamp_format="%Y-%m-%d %H:%M:%S UTC",
+        border_width=1,
+        **options,
+    )
+
+
+def _outline_page(reader, title: str) -> int | None:
+    """The page index of the first bookmark called `title`, found through pypdf."""
+    try:
+        for item in _flatten(reader.outline):
+            if getattr(item, "title", "").strip() == title:
+                return reader.get_destination_page_number(item)
+    except Exception:  # a renderer without bookmarks, or odd ones: fall back to the last page
+        return None
+    return None
+
+
+def _flatten(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def signature_box(pdf: bytes) -> tuple[int, tuple[int, int, int, int]]:
+    """Where the visible signature goes: (page index, box in PDF points)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    page_index = _outline_page(reader, "Sign-off")
+    if page_index is None:
+        page_index = len(reader.pages) - 1
+    found: list[tuple[int, float, float]] = []
+    # The label follows the sign-off heading, on its page or (kept whole) the next ones.
+    for index in range(page_index, min(page_index + 3, len(reader.pages))):
+        _find_label(reader.pages[index], index, found)
+        if found:
+            break
+    if found:
+        page_index, x, y = found[0]
+        x1, y2 = int(x), int(y) - 6
+    else:  # no label: the foot of the last page, inside the usual margins
+        page_index = len(reader.pages) - 1
+        box = reader.pages[page_index].mediabox
+        x1, y2 = int(float(box.left) + 51), int(float(box.bottom) + 70 + BOX_HEIGHT)
+    return page_index, (x1, y2 - BOX_HEIGHT, x1 + BOX_WIDTH, y2)
+
+
+def _find_label(page, index: int, found: list) -> None:
+    def visit(content, cm, tm, font_dict, font_size):
+        if SIGNATURE_LABEL in content and not found:
+            found.append((index, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+
+
+def _signer(certificate_pem: str, private_key) -> signers.SimpleSigner:
+    chain = [
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+        for cert in _pem_certificates(certificate_pem)
+    ]
+    return signers.SimpleSigner(
+        signing_cert=chain[0],
+        signing_key=translate_pyca_cryptography_key_to_asn1(private_key),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
+    )
+
+
+def _pem_certificates(pem: str):
+    from cryptography import x509
+
+    return x509.load_pem_x509_certificates(pem.encode())
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    certificate_pem: str,
+    private_key,
+    signer_name: str,
+    reason: str,
+    location: str = "",
+    tsa_url: str | None = None,
+    stamp_line: str = "",
+) -> bytes:
+    """The PDF with a visible PAdES signature appended as an incremental update."""
+    page_index, box = signature_box(pdf)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location or None,
+        name=signer_name,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer=_signer(certificate_pem, private_key),
+        timestamper=timestamper(tsa_url),
+        stamp_style=_stamp_style(),
+        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page_index, box=box),
+    )
+    out = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+            output=out,
+            appearance_text_params={"what": stamp_line},
+        )
+    except (SigningError, TimestampRequestError, ValueError, OSError) as error:
+        raise SignatureFailed(f"The report PDF could not be signed: {error}") from error
+    return out.getvalue()
+
+
+def add_timestamp(pdf: bytes, tsa_url: str) -> bytes:
+    """A document timestamp appended to a signed PDF (PAdES B-LTA style), as a new revision."""
+    out = io.BytesIO()
+    try:
+        signers.PdfTimeStamper(timestamper(tsa_url)).timestamp_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), "sha256", output=out
+        )
+    except (SigningError, TimestampRequestError, ValueError, OSError) as error:
+        raise SignatureFailed(f"The timestamp could not be added: {error}") from error
+    return out.getvalue()
+
+
+# --- validation -----------------------------------------------------------------------------
+
+VALID, INVALID, UNKNOWN_SIGNER, UNSIGNED = "valid", "invalid", "unknown signer", "unsigned"
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    at: datetime
+    authority: str
+    intact: bool
+    trusted: bool
+    kind: str  # "signature" (B-T) or "document" (added later)
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """What the PDF's signatures say, each property on its own."""
+
+    state: str  # VALID, INVALID, UNKNOWN_SIGNER or UNSIGNED
+    signer: str = ""
+    signer_sha256: str = ""
+    signed_at: datetime | None = None
+    problem: str = ""
+    timestamps: tuple[Timestamp, ...] = ()
+    # True when revisions after the signature only add timestamps.
+    covers_document: bool = True
+    level: str = ""  # "B-B", "B-T" or "B-LTA"
+
+
+def _trust_roots(pems: list[str]):
+    return [
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+        for pem in pems
+        for cert in _pem_certificates(pem)
+    ]
+
+
+def _name(cert) -> str:
+    return cert.subject.human_friendly if cert is not None else ""
+
+
+def _sha256(cert) -> str:
+    return cert.sha256.hex() if cert is not None else ""
+
+
+_ACCEPTED_LATER = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES}
+
+
+def inspect_pdf(pdf: bytes, trusted_pems: list[str], tsa_pems: list[str] = ()) -> SignatureReport:
+    """Validate the first (office) signature and every timestamp with pyHanko.
+
+    `trusted_pems`: the certificates of the office whose report this claims to be; a signature
+    by any other key is an unknown signer. `tsa_pems`: time-stamping authorities trusted.
+    """
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception as error:  # damaged cross-reference tables and the like
+        return SignatureReport(INVALID, problem=f"The PDF's structure is damaged ({error}).")
+    office_sigs = [sig for sig in embedded if sig.sig_object_type != "/DocTimeStamp"]
+    if not office_sigs:
+        return SignatureReport(UNSIGNED)
+    sig = office_sigs[0]
+    roots = _trust_roots(trusted_pems)
+    tsa_roots = _trust_roots(list(tsa_pems))
+    context = ValidationContext(
+        trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
+    )
+    ts_context = ValidationContext(
+        trust_roots=tsa_roots, allow_fetching=False, revocation_mode="soft-fail"
+    )
+    try:
+        status = validate_pdf_signature(sig, context, ts_validation_context=ts_context)
+    except Exception as error:  # pyHanko raises on malformed signature dictionaries
+        return SignatureReport(INVALID, problem=f"The signature cannot be read ({error}).")
+    cert = status.signing_cert
+    timestamps = []
+    ts_status = status.timestamp_validity
+    if ts_status is not None:
+        timestamps.append(
+            Timestamp(
+                ts_status.timestamp,
+                _name(ts_status.signing_cert),
+                ts_status.intact and ts_status.valid,
+                ts_status.trusted,
+                "signature",
+            )
+        )
+    for doc_ts in (s for s in embedded if s.sig_object_type == "/DocTimeStamp"):
+        try:
+            doc_status = validate_pdf_timestamp(doc_ts, ts_context)
+            timestamps.append(
+                Timestamp(
+                    doc_status.timestamp,
+                    _name(doc_status.signing_cert),
+                    doc_status.intact and doc_status.valid,
+                    doc_status.trusted,
+                    "document",
+                )
+            )
+        except Exception as error:
+            return SignatureReport(INVALID, problem=f"A document timestamp is damaged ({error}).")
+    level = (
+        "B-LTA"
+        if any(t.kind == "document" for t in timestamps)
+        else ("B-T" if ts_status is not None else "B-B")
+    )
+    covers = status.modification_level in _ACCEPTED_LATER and bool(status.docmdp_ok is not False)
+    # The last signature or timestamp must reach the end of the file: nothing appended since.
+    try:
+        last_reaches_end = embedded[-1].evaluate_signature_coverage() == (
+            SignatureCoverageLevel.ENTIRE_FILE
+        )
+    except Exception:
+        last_reaches_end = False
+    common = {
+        "signer": _name(cert),
+        "signer_sha256": _sha256(cert),
+        "signed_at": status.signer_reported_dt,
+        "timestamps": tuple(timestamps),
+        "covers_document": covers,
+        "level": level,
+    }
+    if not (status.intact and status.valid):
+        return SignatureReport(
+            INVALID, problem="The signed bytes were changed after signing.", **common
+        )
+    if not covers:
+        return SignatureReport(
+            INVALID,
+            problem="The file was changed after it was signed (a later revision adds or alters "
+            "content, not only timestamps).",
+            **common,
+        )
+    if not last_reaches_end:
+        return SignatureReport(
+            INVALID,
+            problem="Bytes were added to the file after its last signature or timestamp.",
+            **common,
+        )
+    if any(not t.intact for t in timestamps):
+        return SignatureReport(INVALID, problem="A timestamp token does not match.", **common)
+    if not status.trusted:
+        return SignatureReport(UNKNOWN_SIGNER, **common)
+    return SignatureReport(VALID, **common)
