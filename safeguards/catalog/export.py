@@ -40,8 +40,12 @@ def _criterion(criterion, full: bool) -> dict[str, Any]:
         "guidance": criterion.guidance,
         "met": criterion.met,
         "partial": criterion.partial,
-        "severity": criterion.severity,
     }
+    # Optional in the file format (from v2 frameworks on): left out when empty, so a file
+    # without it exports back to the same keys.
+    if criterion.not_met:
+        data["not_met"] = criterion.not_met
+    data["severity"] = criterion.severity
     if full or criterion.weight is not None:
         data["weight"] = criterion.weight
     if full:

@@ -162,6 +162,7 @@ def _store_criteria(spec: FrameworkSpec, version: models.FrameworkVersion) -> No
                     guidance=criterion.guidance,
                     met=criterion.met,
                     partial=criterion.partial,
+                    not_met=criterion.not_met,
                     severity=criterion.severity,
                     weight=criterion.weight,
                     red_line=criterion.red_line,

@@ -116,6 +116,8 @@ class Criterion(models.Model):
     guidance = models.TextField()
     met = models.TextField()
     partial = models.TextField()
+    # What not met looks like; optional, so frameworks written before it still load.
+    not_met = models.TextField(blank=True)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     weight = models.PositiveSmallIntegerField(null=True, blank=True)
     red_line = models.BooleanField(default=False)

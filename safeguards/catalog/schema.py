@@ -39,7 +39,7 @@ CRITERION_KEYS = (
     "red_line",
     "references",
 )
-CRITERION_OPTIONAL = ("weight",)
+CRITERION_OPTIONAL = ("weight", "not_met")
 REFERENCE_KEYS = ("source", "note")
 REFERENCE_OPTIONAL = ("section", "url")
 
@@ -78,6 +78,7 @@ class Criterion:
     red_line: bool
     references: tuple[Reference, ...]
     weight: int | None = None
+    not_met: str = ""
 
     @property
     def effective_weight(self) -> int:
@@ -409,10 +410,13 @@ class _Checker:
                 self.add(where, "red_line", f"wrong type: expected true or false, got {red_line!r}")
                 red_line = None
             references = self.references(item, where, red_line is True)
-            values = (code, *texts, severity, red_line, references)
+            not_met = self.text(item, "not_met", where, optional=True)
+            values = (code, *texts, severity, red_line, references, not_met)
             if any(value is None for value in values) or (item.get("weight") and weight is None):
                 continue
-            result.append(Criterion(code, *texts, severity, red_line, references, weight))
+            result.append(
+                Criterion(code, *texts, severity, red_line, references, weight, not_met or "")
+            )
         return tuple(result)
 
     def criterion_code(self, code: str, category: str | None, seen: set) -> str | None:

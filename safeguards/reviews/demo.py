@@ -31,9 +31,8 @@ def demo_document(framework_version) -> dict:
 def create_demo_content(office, users) -> str:
     """Create the demo deployment and assessment once; return what was created ('' if nothing)."""
     reviewer = users.get(Role.REVIEWER)
-    framework_version = (
-        FrameworkVersion.objects.filter(framework__slug=FRAMEWORK).order_by("-version").first()
-    )
+    versions = FrameworkVersion.objects.filter(framework__slug=FRAMEWORK)
+    framework_version = versions.filter(version=1).first()
     if reviewer is None or framework_version is None:
         return ""
     doc = demo_document(framework_version)

@@ -230,10 +230,52 @@ def _record_created(assessment: Assessment, by, **extra) -> None:
 @dataclass(frozen=True)
 class Reassessment:
     assessment: Assessment
-    copied: tuple[str, ...]  # codes whose answers were carried over
-    unmatched: tuple[str, ...]  # codes of the earlier version with no criterion in the new one
-    new: tuple[str, ...]  # codes of the new version the earlier one did not have
+    copied: tuple[str, ...]  # codes whose answers were carried over as they were
+    unmatched: tuple[str, ...]  # codes of the earlier version no criterion of the new one took up
+    new: tuple[str, ...]  # codes of the new version no earlier criterion became
     reset: tuple[str, ...]  # matched, but the old status breaks a rule of the new version
+    # Split or merged criteria: the old answers arrive as a suggestion, not assessed until checked.
+    suggested: tuple[str, ...] = ()
+
+
+CARRIED_OVER = "Carried over from {code} (was: {status}) — check:"
+
+
+def carry_plan(source_version, target_version) -> dict[str, list[tuple[str, str]]]:
+    """New code -> [(old code, relation)] through the framework mapping; without a shipped
+    mapping (same framework), criteria are matched by code."""
+    from safeguards.catalog import mapping
+
+    try:
+        forward = mapping.map_codes(
+            source_version.framework.slug,
+            source_version.version,
+            target_version.framework.slug,
+            target_version.version,
+        )
+    except mapping.MappingNotFound:
+        old = set(source_version.criteria.values_list("code", flat=True))
+        new = target_version.criteria.values_list("code", flat=True)
+        return {code: [(code, mapping.SAME)] for code in new if code in old}
+    plan: dict[str, list[tuple[str, str]]] = {}
+    for old_code, targets in forward.items():
+        for new_code, relation in targets:
+            plan.setdefault(new_code, []).append((old_code, relation))
+    return plan
+
+
+def _suggestion(earlier: list[Answer]) -> tuple[str, str]:
+    """Rationale and recommendation offered from the old answers of a split or merged criterion."""
+    rationale = "\n\n".join(
+        f"{CARRIED_OVER.format(code=a.criterion.code, status=scoring.STATUS_LABELS[a.status])} "
+        f"{a.rationale}".strip()
+        for a in earlier
+    )
+    recommendations = []
+    for answer in earlier:
+        if answer.recommendation and answer.recommendation not in recommendations:
+            recommendations.append(answer.recommendation)
+    return rationale, "\n\n".join(recommendations)
 
 
 def reassessment_choices(source: Assessment):
@@ -252,7 +294,10 @@ def reassessment_choices(source: Assessment):
 
 
 def start_from(source: Assessment, framework_version, *, title: str, as_of, by) -> Reassessment:
-    """A new draft copying the source's answers and evidence links, matched by criterion code."""
+    """A new draft carrying the source's answers and evidence links over through the framework
+    mapping (by criterion code when none is shipped). A criterion that is the same as before
+    gets the old answer; one split from or merged out of old ones gets them only as a
+    suggestion ("carried over — check"), left not assessed until someone decides."""
     if not reassessment_choices(source).filter(pk=framework_version.pk).exists():
         raise WorkflowError(
             ["A re-assessment uses the same framework version or that framework's newest."]
@@ -262,6 +307,7 @@ def start_from(source: Assessment, framework_version, *, title: str, as_of, by) 
             answer.criterion.code: answer
             for answer in source.answers.select_related("criterion").prefetch_related("evidence")
         }
+        plan = carry_plan(source.framework_version, framework_version)
         assessment = Assessment.objects.create(
             office_id=source.office_id,
             deployment_id=source.deployment_id,
@@ -272,40 +318,57 @@ def start_from(source: Assessment, framework_version, *, title: str, as_of, by) 
             created_by=by,
         )
         criteria = list(framework_version.criteria.order_by("position"))
-        now, answers, links, copied, reset = timezone.now(), [], [], [], []
+        now, answers, links = timezone.now(), [], []
+        copied, reset, suggested, taken_up = [], [], [], set()
         for criterion in criteria:
-            earlier = old.get(criterion.code)
-            if earlier is None:
+            sources = [(old[code], relation) for code, relation in plan.get(criterion.code, [])]
+            sources = [(answer, relation) for answer, relation in sources if answer is not None]
+            if not sources:
                 answers.append(Answer(assessment=assessment, criterion=criterion))
                 continue
-            status = earlier.status
-            if answer_problems(status, earlier.rationale, red_line=criterion.red_line):
+            taken_up.update(answer.criterion.code for answer, _ in sources)
+            earlier = [answer for answer, _ in sources]
+            if len(sources) == 1 and sources[0][1] == "same":
+                (previous,) = earlier
+                status, rationale = previous.status, previous.rationale
+                recommendation = previous.recommendation
+                if answer_problems(status, rationale, red_line=criterion.red_line):
+                    status = scoring.NOT_ASSESSED
+                    reset.append(criterion.code)
+                copied.append(criterion.code)
+            else:
                 status = scoring.NOT_ASSESSED
-                reset.append(criterion.code)
-            copied.append(criterion.code)
+                rationale, recommendation = _suggestion(earlier)
+                suggested.append(criterion.code)
             answer = Answer(
                 assessment=assessment,
                 criterion=criterion,
                 status=status,
-                rationale=earlier.rationale,
-                recommendation=earlier.recommendation,
+                rationale=rationale,
+                recommendation=recommendation,
                 updated_by=by,
                 updated_at=now,
             )
             answers.append(answer)
-            links.extend((answer, evidence.pk) for evidence in earlier.evidence.all())
+            evidence = {item.pk for previous in earlier for item in previous.evidence.all()}
+            links.extend((answer, pk) for pk in sorted(evidence))
         Answer.objects.bulk_create(answers)
         Link = Answer.evidence.through
         Link.objects.bulk_create(Link(answer_id=a.pk, evidence_id=e) for a, e in links)
-        codes = {criterion.code for criterion in criteria}
         result = Reassessment(
             assessment=assessment,
             copied=tuple(copied),
-            unmatched=tuple(code for code in old if code not in codes),
-            new=tuple(criterion.code for criterion in criteria if criterion.code not in old),
+            unmatched=tuple(code for code in old if code not in taken_up),
+            new=tuple(criterion.code for criterion in criteria if criterion.code not in plan),
             reset=tuple(reset),
+            suggested=tuple(suggested),
         )
         _record_created(
-            assessment, by, copied=len(copied), unmatched=list(result.unmatched), reset=reset
+            assessment,
+            by,
+            copied=len(copied),
+            unmatched=list(result.unmatched),
+            reset=reset,
+            suggested=suggested,
         )
     return result

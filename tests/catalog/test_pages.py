@@ -89,7 +89,7 @@ def test_version_page_shows_every_part_of_a_criterion(client_for, alice):
         "Severity: Critical",
         "Weight 4 (default for critical)",
         "Weight 2</span>",
-        "Red line: anything but met is a breach",
+        "Red line: not met or partial is a breach; undisclosed is not demonstrated",
         "Official summary, verified",
         "adequate at 75 or more; significant gaps at 40 or more",
     ]:

@@ -145,3 +145,57 @@ def test_a_viewer_cannot_reassess(client_for, victor, source, first):
 def test_other_office_gets_404(client_for, mallory, source):
     url = reverse("reviews:assessment_reassess", args=[source.pk])
     assert client_for(mallory).get(url).status_code == 404
+
+
+@pytest.fixture
+def shipped(db):
+    from safeguards.catalog.loader import load
+    from safeguards.catalog.management.commands.load_frameworks import FRAMEWORKS_DIR
+
+    one = load(FRAMEWORKS_DIR / "fr-deployment-safeguards.yaml", "tests").version
+    two = load(FRAMEWORKS_DIR / "fr-deployment-safeguards-v2.yaml", "tests").version
+    return one, two
+
+
+def test_carry_over_through_a_split_is_a_suggestion_never_final(
+    client_for, alice, office, deployment, shipped
+):
+    one, two = shipped
+    statuses = dict.fromkeys(one.criteria.values_list("code", flat=True), "undisclosed")
+    statuses |= {"AUTH-1": "partial", "ACCT-4": "not_met", "UPL-1": "met", "VEND-3": "partial"}
+    source = make_assessment(deployment, one, alice, answers=statuses)
+    Answer.objects.filter(assessment=source, criterion__code="AUTH-1").update(
+        rationale="Authority asserted in the justification only.", recommendation="Get a memo."
+    )
+    contract = Evidence.objects.create(
+        office=office, deployment=deployment, title="Contract notice", kind="document"
+    )
+    answer(source, "AUTH-1").evidence.add(contract)
+
+    response = reassess(client_for(alice), source, two)
+    new = Assessment.objects.exclude(pk=source.pk).get()
+    # Same criterion: carried over as final, as before.
+    assert answer(new, "UPL-1").status == "met"
+    # Both halves of the split AUTH-1 get it as a suggestion, left not assessed.
+    for code in ("AUTH-1", "ACCT-4"):
+        suggested = answer(new, code)
+        assert suggested.status == scoring.NOT_ASSESSED
+        assert suggested.rationale.startswith(
+            "Carried over from AUTH-1 (was: Partially met) — check: Authority asserted"
+        )
+        assert [e.title for e in suggested.evidence.all()] == ["Contract notice"]
+    # ACCT-4 also takes up the old ACCT-4: both old answers are offered.
+    assert "Carried over from ACCT-4 (was: Not met) — check:" in answer(new, "ACCT-4").rationale
+    assert answer(new, "AUTH-1").recommendation == "Get a memo."
+    for code in ("VEND-3", "VEND-7", "VEND-8"):
+        assert answer(new, code).status == scoring.NOT_ASSESSED
+    # New criteria start empty; nothing of version 1 is left behind.
+    assert (answer(new, "AUTH-6").status, answer(new, "AUTH-6").rationale) == ("not_assessed", "")
+    text = response.content.decode()
+    assert "only suggestions marked “carried over — check”" in text
+    assert "Not carried over" not in text
+    # A suggestion can never be submitted as it stands.
+    with pytest.raises(workflow.WorkflowError):
+        workflow.submit(new, alice)
+    event = Event.objects.get(action="assessment.created", assessment_id=new.pk)
+    assert "AUTH-1" in event.after["suggested"] and event.after["unmatched"] == []

@@ -26,7 +26,7 @@ STATUS_CHOICES = [
 SEVERITY_LABELS = dict(Severity.choices)
 # Raise when `_assessment_criterion.html` changes, so no cache serves the old markup.
 GUIDE_VERSION = 1
-GUIDE_FIELDS = ("question", "guidance", "met", "partial")  # read only to render a guide
+GUIDE_FIELDS = ("question", "guidance", "met", "partial", "not_met")  # read only to render a guide
 GUIDE_CACHE_SECONDS = 24 * 3600
 
 

@@ -287,6 +287,11 @@ def _reassessed_message(request, result: workflow.Reassessment) -> None:
     text = f"New draft started: {len(result.copied)} answers and their evidence links copied."
     if result.unmatched:
         text += f" Not carried over (no such code in this version): {', '.join(result.unmatched)}."
+    if result.suggested:
+        text += (
+            " Split or merged in this version, so the old answers are only suggestions marked "
+            f"“carried over — check” and left not assessed: {', '.join(result.suggested)}."
+        )
     if result.new:
         text += f" New in this version, to assess: {', '.join(result.new)}."
     if result.reset:
