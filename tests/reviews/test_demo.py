@@ -22,7 +22,7 @@ def quiet(*args):
     call_command(*args, stdout=io.StringIO())
 
 
-def test_setup_demo_twice_makes_one_deployment_and_one_assessment_in_review(data_dir, db):
+def test_setup_demo_twice_makes_one_deployment_and_two_assessments(data_dir, db):
     quiet("load_frameworks")
     quiet("setup_demo")
     quiet("setup_demo")
@@ -30,12 +30,26 @@ def test_setup_demo_twice_makes_one_deployment_and_one_assessment_in_review(data
     assert deployment.office == Office.objects.get(slug="demo")
     assert deployment.vendor == "Clearview AI"
     assert deployment.contract_value == 225000
-    assessment = Assessment.objects.get()
-    assert assessment.status == "in_review"
-    assert assessment.framework_version.framework.slug == "fr-deployment-safeguards"
-    assert WorkflowStep.objects.get().kind == "submitted"
-    assert Evidence.objects.count() == 4
-    assert not assessment.answers.filter(status=scoring.NOT_ASSESSED).exists()
+    first = Assessment.objects.get(framework_version__version=1)
+    assert first.status == "approved"
+    assert first.framework_version.framework.slug == "fr-deployment-safeguards"
+    assert [step.kind for step in WorkflowStep.objects.filter(assessment=first)] == [
+        "submitted",
+        "approved",
+    ]
+    assert Assessment.objects.get(framework_version__version=2).status == "in_review"
+    assert Assessment.objects.count() == 2
+    assert Evidence.objects.filter(deployment=deployment).count() > 4
+    assert not first.answers.filter(status=scoring.NOT_ASSESSED).exists()
+
+
+def test_with_only_version_1_loaded_the_demo_is_one_assessment_in_review(data_dir, db):
+    from safeguards.catalog.loader import load
+    from safeguards.catalog.management.commands.load_frameworks import FRAMEWORKS_DIR
+
+    load(FRAMEWORKS_DIR / "fr-deployment-safeguards.yaml", "tests")
+    quiet("setup_demo")
+    assert Assessment.objects.get().status == "in_review"
 
 
 def test_the_demo_audit_chain_verifies(data_dir, db):
@@ -50,7 +64,7 @@ def test_the_demo_audit_chain_verifies(data_dir, db):
 def test_demo_answers_are_mostly_undisclosed_with_recommendations_for_gaps(data_dir, db):
     quiet("load_frameworks")
     quiet("setup_demo")
-    answers = list(Assessment.objects.get().answers.all())
+    answers = list(Assessment.objects.get(framework_version__version=1).answers.all())
     undisclosed = [a for a in answers if a.status == scoring.UNDISCLOSED]
     assert len(undisclosed) > len(answers) / 2
     assert {a.status for a in answers} >= {"undisclosed", "partial", "not_met"}
