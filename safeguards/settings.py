@@ -209,6 +209,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+
+def evidence_s3_storage(environ) -> dict | None:
+    """The S3-compatible storage named by SAFEGUARDS_EVIDENCE_S3_* (docs/deploy.md), or None.
+
+    The bucket stays private: no ACL is set and the app never hands out object URLs; every
+    download streams through the view that checked the reader's office and role. Names are
+    never overwritten (a second file under a taken name gets another name).
+    """
+    endpoint = environ.get("SAFEGUARDS_EVIDENCE_S3_ENDPOINT", "").strip()
+    if not endpoint:
+        return None
+    options = {
+        "endpoint_url": endpoint,
+        "bucket_name": environ.get("SAFEGUARDS_EVIDENCE_S3_BUCKET", "safeguards-evidence"),
+        "region_name": environ.get("SAFEGUARDS_EVIDENCE_S3_REGION", "us-east-1"),
+        "location": environ.get("SAFEGUARDS_EVIDENCE_S3_PREFIX", ""),
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+    }
+    # Without keys boto3 finds credentials itself (instance role, AWS_* variables, ~/.aws).
+    if environ.get("SAFEGUARDS_EVIDENCE_S3_ACCESS_KEY"):
+        options["access_key"] = environ["SAFEGUARDS_EVIDENCE_S3_ACCESS_KEY"]
+        options["secret_key"] = environ.get("SAFEGUARDS_EVIDENCE_S3_SECRET_KEY", "")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+if (s3_storage := evidence_s3_storage(os.environ)) is not None:
+    STORAGES["default"] = s3_storage
 EVIDENCE_MAX_BYTES = int(os.environ.get("SAFEGUARDS_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -221,6 +254,29 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+
+def cache_from_url(url: str) -> dict:
+    """Django's cache settings for SAFEGUARDS_CACHE_URL: unset or `locmem://` keeps a cache in
+    each process; `db://TABLE` (made by `manage.py createcachetable`) and `redis://HOST:PORT/N`
+    (needs the `redis` package) are shared by every app process (docs/deploy.md)."""
+    url = url.strip()
+    if not url or url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme, _, rest = url.partition("://")
+    if scheme == "db" and rest.strip("/"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest.strip("/"),
+        }
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(
+        f"SAFEGUARDS_CACHE_URL={url!r}: expected locmem://, db://TABLE or redis://HOST:PORT/N"
+    )
+
+
+CACHES = {"default": cache_from_url(os.environ.get("SAFEGUARDS_CACHE_URL", ""))}
 
 LOGGING = {
     "version": 1,
