@@ -34,6 +34,8 @@ def filled(alice, bob, settings, tmp_path):
         file_name="award.txt",
     )
     evidence.file.save("award.txt", ContentFile(b"Award notice text\n"))
+    # Linked while a draft; once approved, the link must still restore (rows, not .set()).
+    assessment.answers.order_by("pk").first().evidence.add(evidence)
     with transaction.atomic():
         record("assessment.created", actor=alice, office=deployment.office, target=assessment)
         record("evidence.added", actor=alice, office=deployment.office, target=evidence)
@@ -78,6 +80,7 @@ def test_backup_then_restore_gives_back_the_same_records(filled, tmp_path, setti
     assert snapshot() == before
     evidence = Evidence.objects.get()
     assert evidence.file.read() == b"Award notice text\n"
+    assert evidence.answers.count() == 1
     assert "events" in out  # verify_audit ran and reported the intact chain
 
 
@@ -139,3 +142,18 @@ def test_manifest_lists_every_file_with_its_hash(filled, tmp_path):
         assert set(manifest["files"]) == set(opened.namelist()) - {"manifest.json"}
     assert manifest["counts"]["reviews.answer"] == 6
     assert manifest["counts"]["reports.reportversion"] == 1
+
+
+def test_office_logos_are_backed_up_and_restored(filled, tmp_path, settings):
+    office = filled.office
+    office.logo.save("seal.png", ContentFile(b"\x89PNG\r\n\x1a\nseal"))
+    name = office.logo.name
+    archive = tmp_path / "backup.zip"
+    run("backup", str(archive))
+    empty_database(settings, tmp_path)
+
+    run("restore", str(archive))
+
+    restored = type(office).objects.get(pk=office.pk)
+    assert restored.logo.name == name
+    assert restored.logo.read() == b"\x89PNG\r\n\x1a\nseal"
