@@ -1,0 +1,316 @@
+"""`make test-scale`: the app under load on real engines, then the checks (tests/scale/).
+
+  --mode two     two gunicorn instances on one PostgreSQL (DATABASE_URL, set by
+                 scripts/test-postgres.sh) and one SeaweedFS S3 server, a shared database cache
+  --mode single  the `make run` default: SQLite and files on disk, one gunicorn
+
+Everything runs on 127.0.0.1 as this script's own processes, and everything it started is
+stopped when it ends, also on failure or Ctrl-C. Exit 0 only if every check passed.
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.scale import seaweed  # noqa: E402
+
+PY = sys.executable
+BIN = Path(PY).parent
+GUNICORN_ARGS = ["--workers", "2", "--threads", "4"]  # as `make run`
+ROWS = ("category page", "category save", "evidence upload", "overview", "report page",
+        "frozen PDF", "approve")  # fmt: skip
+
+
+class Failed(Exception):
+    pass
+
+
+def run(args: list[str], env: dict, log: Path | None = None, timeout: int = 600) -> str:
+    result = subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if log is not None:
+        log.write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise Failed(f"{' '.join(args[:4])} exited {result.returncode}:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def manage(*args: str, env: dict, timeout: int = 600) -> str:
+    return run([PY, "manage.py", *args], env, timeout=timeout)
+
+
+def start_gunicorn(port: int, env: dict, logs: Path) -> subprocess.Popen:
+    log = (logs / f"gunicorn-{port}.log").open("wb")
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "safeguards.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN_ARGS],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise Failed(f"gunicorn for {url} exited {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/accounts/login/", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise Failed(f"{url} did not answer within {timeout} s")
+        time.sleep(0.3)
+
+
+def session_cpu_seconds(session: int) -> float:
+    """CPU time so far of every live process in a session (a gunicorn and all its workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # field 6 of stat: the session id
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def figures(stats_csv: Path) -> list[dict]:
+    with stats_csv.open() as handle:
+        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    table = []
+    for name in (*ROWS, "Aggregated"):
+        row = rows.get(name)
+        if row and int(row["Request Count"]):
+            table.append(
+                {
+                    "name": name,
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "p50": float(row["50%"]),
+                    "p95": float(row["95%"]),
+                    "p99": float(row["99%"]),
+                }
+            )
+    return table
+
+
+def print_table(table: list[dict], title: str) -> None:
+    print(f"\n{title}")
+    heads = ("count", "errors", "req/s", "p50", "p95", "p99")
+    print(f"  {'request':<16} " + " ".join(f"{head:>6}" for head in heads))
+    for row in table:
+        print(
+            f"  {row['name']:<16} {row['requests']:>6} {row['failures']:>6} {row['rps']:>6.1f} "
+            f"{row['p50']:>6.0f} {row['p95']:>6.0f} {row['p99']:>6.0f}"
+        )
+
+
+def restore_target(mode: str, env: dict, work: Path, s3) -> dict:
+    """An empty database (and bucket, or folder) to restore the backup into."""
+    target = {**env, "SAFEGUARDS_DATA_DIR": str(work / "restored")}
+    if mode == "two":
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+            connection.execute("CREATE DATABASE restored")
+        parts = urlsplit(env["DATABASE_URL"])
+        target["DATABASE_URL"] = urlunsplit(parts._replace(path="/restored"))
+        s3.create_bucket("restored")
+        target.update(s3.env("restored"))
+    return target
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=("two", "single"), default="two")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--run-time", default="45s")
+    parser.add_argument("--tasks", type=int, default=40, help="tasks per user at most")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--json", help="write the figures here as JSON")
+    options = parser.parse_args()
+    if options.mode == "two" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("--mode two needs DATABASE_URL of a PostgreSQL database (scripts/test-scale.sh).")
+        return 2
+
+    work = Path(tempfile.mkdtemp(prefix="safeguards-scale-"))
+    processes: list[subprocess.Popen] = []
+    s3 = None
+    started = time.monotonic()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "safeguards.settings",
+        "SAFEGUARDS_DATA_DIR": str(work / "data"),
+        "SAFEGUARDS_SECRET_KEY": "scale-test-" + os.urandom(16).hex(),
+        "SAFEGUARDS_ALLOWED_HOSTS": "127.0.0.1",
+        "PYTHONPATH": str(ROOT),
+    }
+    if options.mode == "single":
+        env.pop("DATABASE_URL", None)
+        for name in list(env):
+            if name.startswith(("SAFEGUARDS_EVIDENCE_S3_", "SAFEGUARDS_CACHE_URL")):
+                env.pop(name)
+    try:
+        if options.mode == "two":
+            s3 = seaweed.start(work / "seaweedfs")
+            s3.create_bucket("evidence")
+            env.update(s3.env("evidence"))
+            env["SAFEGUARDS_CACHE_URL"] = "db://safeguards_cache"
+            print(f"SeaweedFS S3 on {s3.endpoint} ({time.monotonic() - started:.0f} s)")
+        manage("migrate", "--noinput", env=env)
+        manage("createcachetable", env=env)
+        plan_path, log_path = work / "plan.json", work / "requests.jsonl"
+        run([PY, "-m", "tests.scale.seed", str(plan_path)], env)
+        print(f"migrated and seeded ({time.monotonic() - started:.0f} s)")
+        log_path.touch()
+        instances = 2 if options.mode == "two" else 1
+        ports = [seaweed.free_port() for _ in range(instances)]
+        for port in ports:
+            processes.append(start_gunicorn(port, env, work))
+        hosts = [f"http://127.0.0.1:{port}" for port in ports]
+        for host, process in zip(hosts, processes, strict=True):
+            wait_until_up(host, process)
+        print(f"{instances} gunicorn instance(s): {', '.join(hosts)}")
+        cpu_before = sum(session_cpu_seconds(p.pid) for p in processes)
+        load_before = os.getloadavg()
+        locust = subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                "tests/scale/locustfile.py",
+                "--headless",
+                "--users",
+                str(options.users),
+                "--spawn-rate",
+                str(options.spawn_rate),
+                "--run-time",
+                options.run_time,
+                "--stop-timeout",
+                "20",
+                "--host",
+                hosts[0],
+                "--csv",
+                str(work / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env={
+                **env,
+                "SCALE_HOSTS": ",".join(hosts),
+                "SCALE_PLAN": str(plan_path),
+                "SCALE_LOG": str(log_path),
+                "SCALE_TASKS": str(options.tasks),
+            },
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        (work / "locust.log").write_text(locust.stdout + locust.stderr)
+        print(f"locust done ({time.monotonic() - started:.0f} s)")
+        cpu = sum(session_cpu_seconds(p.pid) for p in processes) - cpu_before
+        load_after = os.getloadavg()
+        for process in processes:
+            seaweed.stop_process(process, grace=20)
+        table = figures(work / "locust_stats.csv")
+        title = (
+            "two gunicorn instances, PostgreSQL, SeaweedFS S3, shared database cache"
+            if options.mode == "two"
+            else "one gunicorn, SQLite, files on disk (make run)"
+        )
+        print_table(table, f"{title}; {options.users} users; times in ms")
+        total = next((row for row in table if row["name"] == "Aggregated"), None)
+        if total:
+            print(
+                f"  app CPU: {cpu:.1f} s for {total['requests']} requests = "
+                f"{1000 * cpu / total['requests']:.1f} ms per request; load average "
+                f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
+            )
+        if options.json:
+            Path(options.json).write_text(
+                json.dumps(
+                    {
+                        "mode": options.mode,
+                        "users": options.users,
+                        "rows": table,
+                        "app_cpu_seconds": cpu,
+                        "load_before": load_before,
+                        "load_after": load_after,
+                    },
+                    indent=1,
+                )  # fmt: skip
+            )
+        problems = []
+        if locust.returncode != 0:
+            problems.append(f"locust exited {locust.returncode}: {locust.stderr[-2000:]}")
+        if not total or total["requests"] < 50:
+            problems.append("the scenario made too few requests to prove anything")
+        check = subprocess.run(
+            [PY, "-m", "tests.scale.checks", "verify", str(plan_path), str(log_path)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        print(check.stdout.strip())
+        if check.returncode != 0:
+            problems.append(f"checks failed {check.stderr[-2000:]}")
+
+        archive = work / "backup.zip"
+        manage("backup", str(archive), env=env)
+        run([PY, "-m", "tests.scale.checks", "summary", str(work / "before.json")], env)
+        target = restore_target(options.mode, env, work, s3)
+        manage("migrate", "--noinput", env=target)
+        manage("restore", str(archive), env=target)
+        run([PY, "-m", "tests.scale.checks", "summary", str(work / "after.json")], target)
+        before = json.loads((work / "before.json").read_text())
+        after = json.loads((work / "after.json").read_text())
+        if before != after:
+            problems.append("the restored copy differs from the original (see before/after.json)")
+        else:
+            print(
+                f"backup -> restore: {sum(before['counts'].values())} records, "
+                f"{len(before['objects'])} objects and {len(before['reports'])} frozen reports "
+                f"round-trip with their hashes ({archive.stat().st_size // 1024} KiB archive)"
+            )
+        for problem in problems:
+            print(f"FAILED: {problem}")
+        print(f"test-scale ({options.mode}): {'FAILED' if problems else 'passed'} "
+              f"in {time.monotonic() - started:.0f} s")  # fmt: skip
+        return 1 if problems else 0
+    except Failed as error:
+        print(f"FAILED: {error}")
+        return 1
+    finally:
+        for process in processes:
+            seaweed.stop_process(process, grace=5)
+        if s3 is not None:
+            s3.stop()
+        if options.keep:
+            print(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

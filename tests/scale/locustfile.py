@@ -1,0 +1,260 @@
+"""The load-test scenario (locust, headless): reviewers open and save category pages (several
+on the same page at once, on purpose) and upload evidence, viewers read overviews and reports,
+approvers approve and download the frozen PDFs.
+
+Every user spreads its requests over all app instances in SCALE_HOSTS (comma-separated, only
+http://127.0.0.1:PORT), so a session made on one instance is used on the others. What the
+checks need afterwards goes to SCALE_LOG (JSON lines): each accepted save with the versions it
+was based on (before sending it) and
+its outcome, each accepted upload with its hash, every 5xx.
+Each user stops after SCALE_TASKS tasks; locust's --run-time bounds the whole run.
+"""
+
+import hashlib
+import itertools
+import json
+import os
+import random
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
+
+HOSTS = [h.strip().rstrip("/") for h in os.environ.get("SCALE_HOSTS", "").split(",") if h.strip()]
+if not HOSTS or not all(re.fullmatch(r"http://127\.0\.0\.1:\d+", host) for host in HOSTS):
+    raise SystemExit("SCALE_HOSTS must list http://127.0.0.1:PORT addresses only")
+PLAN = json.loads(Path(os.environ["SCALE_PLAN"]).read_text())
+LOG = open(os.environ["SCALE_LOG"], "a", buffering=1)  # noqa: SIM115 (one line per write)
+TASKS = int(os.environ.get("SCALE_TASKS", "40"))
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_usernames = {role: itertools.cycle(names) for role, names in PLAN["people"].items()}
+_upload_serial = itertools.count(1)
+
+
+def log(kind: str, **fields) -> None:
+    LOG.write(json.dumps({"kind": kind, **fields}) + "\n")
+
+
+@events.request.add_listener
+def note_server_errors(request_type, name, response, exception, **kwargs):
+    if response is not None and getattr(response, "status_code", 0) >= 500:
+        log("5xx", name=name, status=response.status_code, method=request_type)
+
+
+class FormFields(HTMLParser):
+    """The values a browser would submit from the first <form method="post"> on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._text: list[str] = []
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._in_form = True
+        if not self._in_form or not attrs.get("name"):
+            return
+        if tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in {"radio", "checkbox"} and "checked" not in attrs:
+                return
+            if kind not in {"submit", "button", "file"}:
+                self.fields.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea, self._text = attrs["name"], []
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            self.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def form_fields(html: str) -> list[tuple[str, str]]:
+    parser = FormFields()
+    parser.feed(html)
+    return parser.fields
+
+
+class SafeguardsUser(HttpUser):
+    abstract = True
+    role = ""
+    wait_time = between(0.5, 2.0)
+    host = HOSTS[0]
+
+    def on_start(self):
+        self.hosts = itertools.cycle(random.sample(HOSTS, len(HOSTS)))
+        self.done = 0
+        self.username = next(_usernames[self.role])
+        session = PLAN["sessions"].get(self.username)
+        if session:  # signed in already (tests/scale/seed.py says why)
+            self.client.cookies.set("sessionid", session, domain="127.0.0.1")
+            return
+        page = self.get("/accounts/login/", name="login page")
+        response = self.post(
+            "/accounts/login/",
+            {
+                "username": self.username,
+                "password": PLAN["password"],
+                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+            },
+            name="login",
+        )
+        if response.status_code != 302:
+            raise StopUser()
+
+    def url(self, path: str) -> str:
+        """The next instance in turn: consecutive requests of one user reach different ones."""
+        return next(self.hosts) + path
+
+    def get(self, path, name, **kwargs):
+        return self.client.get(self.url(path), name=name, allow_redirects=False, **kwargs)
+
+    def post(self, path, data, name, **kwargs):
+        headers = {"Referer": HOSTS[0] + path}
+        return self.client.post(
+            self.url(path), data=data, name=name, allow_redirects=False, headers=headers, **kwargs
+        )
+
+    def count(self):
+        self.done += 1
+        if self.done >= TASKS:
+            raise StopUser()
+
+
+class Reviewer(SafeguardsUser):
+    role = "reviewer"
+    weight = 24
+
+    def on_start(self):
+        super().on_start()
+        # Reviewers pair up on drafts, so two of them often save the same page at once.
+        self.draft = random.choice(PLAN["drafts"])
+
+    @task(6)
+    def open_and_save_a_category(self):
+        self.count()
+        code = random.choice(self.draft["categories"])
+        path = f"/assessments/{self.draft['id']}/categories/{code}/"
+        page = self.get(path, name="category page")
+        if page.status_code != 200:
+            return
+        fields = form_fields(page.text)
+        versions = {
+            name.removesuffix("-version"): value
+            for name, value in fields
+            if name.endswith("-version")
+        }
+        token = f"{self.username}:{random.getrandbits(48):012x}"
+        data = [
+            (name, f"Saved by {token}.") if name.endswith("-rationale") else (name, value)
+            for name, value in fields
+        ]
+        # Logged before sending: a save the server commits while the run is being stopped is
+        # "in doubt" to the checks, not lost.
+        log("attempt", assessment=self.draft["id"], token=token, versions=versions)
+        with self.client.post(
+            self.url(path),
+            data=data,
+            name="category save",
+            allow_redirects=False,
+            headers={"Referer": HOSTS[0] + path},
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                log("save", token=token)
+                response.success()
+            elif response.status_code == 409:  # someone saved the page first: refused, shown
+                log("conflict", assessment=self.draft["id"], token=token)
+                response.success()
+            else:
+                response.failure(f"save answered {response.status_code}")
+
+    @task(1)
+    def upload_evidence(self):
+        self.count()
+        deployment = self.draft["deployment"]
+        path = f"/deployments/{deployment}/evidence/new/"
+        page = self.get(path, name="evidence form")
+        n = next(_upload_serial)
+        content = (
+            f"%PDF-1.4\n% load-test upload {n} by {self.username} {random.getrandbits(64)}\n"
+            "1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+        ).encode()
+        with self.client.post(
+            self.url(path),
+            data={
+                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+                "title": f"Upload {n}",
+                "kind": "file",
+                "citation": "p. 1",
+            },
+            files={"upload": (f"upload-{n}.pdf", content, "application/pdf")},
+            name="evidence upload",
+            allow_redirects=False,
+            headers={"Referer": HOSTS[0] + path},
+            catch_response=True,
+        ) as response:
+            match = re.search(r"/evidence/(\d+)/$", response.headers.get("Location", ""))
+            if response.status_code == 302 and match:
+                digest = hashlib.sha256(content).hexdigest()
+                log("upload", evidence=int(match.group(1)), sha256=digest)
+                response.success()
+            else:
+                response.failure(f"upload answered {response.status_code}")
+
+
+class Viewer(SafeguardsUser):
+    role = "viewer"
+    weight = 16
+
+    @task(3)
+    def read_an_overview(self):
+        self.count()
+        self.get(f"/assessments/{random.choice(PLAN['drafts'])['id']}/", name="overview")
+
+    @task(1)
+    def read_a_report(self):
+        self.count()
+        self.get(f"/reports/assessments/{random.choice(PLAN['drafts'])['id']}/", name="report page")
+
+
+class Approver(SafeguardsUser):
+    role = "approver"
+    weight = 10
+
+    @task
+    def approve_or_download(self):
+        self.count()
+        pk = random.choice(PLAN["in_review"])
+        self.get(f"/assessments/{pk}/", name="overview")
+        with self.client.get(
+            self.url(f"/reports/assessments/{pk}/versions/1/report.pdf"),
+            name="frozen PDF",
+            allow_redirects=False,
+            catch_response=True,
+        ) as pdf:
+            approved = pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+            if approved or pdf.status_code == 404:  # 404: not approved yet
+                pdf.success()
+            else:
+                pdf.failure(f"frozen PDF answered {pdf.status_code}")
+        if not approved:  # approve it (two approvers may race: one is refused)
+            page = self.get(f"/assessments/{pk}/", name="overview")
+            token = CSRF.search(page.text)
+            if token:
+                self.post(
+                    f"/assessments/{pk}/approve/",
+                    {"csrfmiddlewaretoken": token.group(1)},
+                    name="approve",
+                )
