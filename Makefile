@@ -9,7 +9,7 @@ PORT ?= 8000
 # Tests run on every core; a file's tests stay together so module fixtures are made once.
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: install system-packages setup run test test-postgres e2e lint format bench clean-venv
+.PHONY: install system-packages setup run test test-postgres test-scale e2e lint format bench clean-venv
 
 $(STAMP): requirements.txt build-constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -42,6 +42,11 @@ test: install system-packages
 
 test-postgres: install system-packages
 	bash scripts/test-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+# Two app instances on PostgreSQL and SeaweedFS (S3) under a locust load, then the checks;
+# SCALE_ARGS="--users 50 --run-time 60s" changes the load (scripts/scale_run.py --help).
+test-scale: install
+	bash scripts/test-scale.sh $(SCALE_ARGS)
 
 e2e: install system-packages
 	$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)

@@ -263,13 +263,13 @@ def cache_from_url(url: str) -> dict:
     url = url.strip()
     if not url or url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    scheme, _, rest = url.partition("://")
-    if scheme == "db" and rest.strip("/"):
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme == "db" and rest.strip("/"):
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": rest.strip("/"),
         }
-    if scheme in {"redis", "rediss"}:
+    if separator and scheme in {"redis", "rediss"} and rest:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     raise ValueError(
         f"SAFEGUARDS_CACHE_URL={url!r}: expected locmem://, db://TABLE or redis://HOST:PORT/N"
