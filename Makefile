@@ -45,7 +45,7 @@ test-postgres: install system-packages
 
 # Two app instances on PostgreSQL and SeaweedFS (S3) under a locust load, then the checks;
 # SCALE_ARGS="--users 50 --run-time 60s" changes the load (scripts/scale_run.py --help).
-test-scale: install
+test-scale: install system-packages
 	bash scripts/test-scale.sh $(SCALE_ARGS)
 
 e2e: install system-packages
