@@ -29,8 +29,8 @@ from tests.scale import seaweed  # noqa: E402
 PY = sys.executable
 BIN = Path(PY).parent
 GUNICORN_ARGS = ["--workers", "2", "--threads", "4"]  # as `make run`
-ROWS = ("category page", "category save", "evidence upload", "overview", "report page",
-        "frozen PDF", "approve")  # fmt: skip
+ROWS = ("category page", "category save", "colliding save", "evidence upload", "overview",
+        "report page", "frozen PDF", "approve")  # fmt: skip
 
 
 class Failed(Exception):

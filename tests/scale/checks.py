@@ -75,6 +75,9 @@ def verify(plan_path: Path, log_path: Path) -> list[str]:
 
     plan, log = json.loads(plan_path.read_text()), read_log(log_path)
     problems = [f"{e['method']} {e['name']} answered {e['status']}" for e in log["5xx"]]
+    problems += [
+        f"two saves of {e['path']} at once were both accepted" for e in log["both accepted"]
+    ]
     accepted = {entry["token"] for entry in log["save"]}
     answered = accepted | {entry["token"] for entry in log["conflict"]}
     problems += lost_updates(log["attempt"], accepted)

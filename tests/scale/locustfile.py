@@ -19,6 +19,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -141,32 +142,30 @@ class Reviewer(SafeguardsUser):
         # Reviewers pair up on drafts, so two of them often save the same page at once.
         self.draft = random.choice(PLAN["drafts"])
 
-    @task(6)
-    def open_and_save_a_category(self):
-        self.count()
+    def open_page(self) -> tuple[str, list[tuple[str, str]]] | None:
         code = random.choice(self.draft["categories"])
         path = f"/assessments/{self.draft['id']}/categories/{code}/"
         page = self.get(path, name="category page")
-        if page.status_code != 200:
-            return
-        fields = form_fields(page.text)
+        return (path, form_fields(page.text)) if page.status_code == 200 else None
+
+    def save(self, path: str, fields: list[tuple[str, str]], host: str, name: str) -> int:
         versions = {
-            name.removesuffix("-version"): value
-            for name, value in fields
-            if name.endswith("-version")
+            field.removesuffix("-version"): value
+            for field, value in fields
+            if field.endswith("-version")
         }
         token = f"{self.username}:{random.getrandbits(48):012x}"
         data = [
-            (name, f"Saved by {token}.") if name.endswith("-rationale") else (name, value)
-            for name, value in fields
+            (field, f"Saved by {token}.") if field.endswith("-rationale") else (field, value)
+            for field, value in fields
         ]
         # Logged before sending: a save the server commits while the run is being stopped is
         # "in doubt" to the checks, not lost.
         log("attempt", assessment=self.draft["id"], token=token, versions=versions)
         with self.client.post(
-            self.url(path),
+            host + path,
             data=data,
-            name="category save",
+            name=name,
             allow_redirects=False,
             headers={"Referer": HOSTS[0] + path},
             catch_response=True,
@@ -179,6 +178,27 @@ class Reviewer(SafeguardsUser):
                 response.success()
             else:
                 response.failure(f"save answered {response.status_code}")
+            return response.status_code
+
+    @task(5)
+    def open_and_save_a_category(self):
+        self.count()
+        if opened := self.open_page():
+            self.save(*opened, next(self.hosts), "category save")
+
+    @task(1)
+    def save_one_page_twice_at_once(self):
+        """Two saves of the page as read, sent at the same moment to two instances: exactly
+        one may be accepted, the other must come back as a conflict."""
+        self.count()
+        if not (opened := self.open_page()):
+            return
+        hosts = [next(self.hosts), next(self.hosts)]
+        saves = [gevent.spawn(self.save, *opened, host, "colliding save") for host in hosts]
+        gevent.joinall(saves)
+        outcomes = sorted(save.value for save in saves if save.value is not None)
+        if outcomes == [302, 302]:
+            log("both accepted", path=opened[0])
 
     @task(1)
     def upload_evidence(self):

@@ -160,7 +160,9 @@ def test_a_failed_object_write_leaves_no_row(
     client.raise_request_exception = False
     before = db_state()
     response = upload(client, deployment)
-    assert response.status_code == 500
+    assert response.status_code == 503  # the form again, saying so by the file field
+    assert "could not be stored just now, so nothing was saved" in response.content.decode()
+    assert response.context["form"].errors["upload"]
     assert db_state() == before
     assert not Event.objects.filter(action="evidence.added").exists()
     assert s3.keys(bucket) == []

@@ -15,6 +15,15 @@ from safeguards.reviews.models import Evidence
 WEB_URL = URLValidator(schemes=["http", "https"], message="Enter a web address (http or https).")
 
 
+class StorageUnavailable(Exception):
+    """The file storage (the disk, or an S3 bucket) did not take the file; nothing was saved."""
+
+    message = (
+        "The file could not be stored just now, so nothing was saved. Try again in a few "
+        "minutes; if it keeps failing, tell your administrator."
+    )
+
+
 def max_upload_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
@@ -85,7 +94,10 @@ class EvidenceForm(forms.ModelForm):
                 if upload and checked:
                     upload.seek(0)
                     name = secrets.token_hex(16) + checked.extension
-                    evidence.file.save(name, File(upload), save=False)
+                    try:
+                        evidence.file.save(name, File(upload), save=False)
+                    except Exception as error:  # any refusal of the store: full, down, denied
+                        raise StorageUnavailable(str(error)) from error
                 evidence.save()
                 record_added(evidence, user)
         except BaseException:

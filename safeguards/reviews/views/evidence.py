@@ -1,5 +1,7 @@
 """Evidence of one deployment: list, add (optionally linked to an answer), detail, download."""
 
+import logging
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -9,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from safeguards.accounts.permissions import Action, can, get_for_user
 from safeguards.reviews import uploads
-from safeguards.reviews.forms.evidence import EvidenceForm
+from safeguards.reviews.forms.evidence import EvidenceForm, StorageUnavailable
 from safeguards.reviews.models import (
     Answer,
     Assessment,
@@ -20,6 +22,7 @@ from safeguards.reviews.models import (
 )
 
 PAGE_SIZE = 25
+logger = logging.getLogger(__name__)
 
 
 def evidence_list(request, pk):
@@ -74,8 +77,15 @@ def evidence_create(request, pk):
     )
     answer, link_problem = answer_to_link(request, deployment)
     form = EvidenceForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "deployment": deployment, "answer": answer}
+    context["link_problem"] = link_problem
     if request.method == "POST" and form.is_valid():
-        evidence = form.save_for(deployment, request.user)
+        try:
+            evidence = form.save_for(deployment, request.user)
+        except StorageUnavailable as error:  # no row, no file: say so by the field, not a 500
+            logger.error("Evidence file not stored for deployment %s: %s", deployment.pk, error)
+            form.add_error("upload", StorageUnavailable.message)
+            return render(request, "reviews/evidence_form.html", context, status=503)
         messages.success(request, f"Evidence “{evidence.title}” added.")
         if answer is not None:
             link_to_answer(request, evidence, answer)
@@ -86,11 +96,7 @@ def evidence_create(request, pk):
             # Not redirect(): it would take a word such as ?next=home for a view name.
             return HttpResponseRedirect(next_url)
         return redirect(evidence)
-    return render(
-        request,
-        "reviews/evidence_form.html",
-        {"form": form, "deployment": deployment, "answer": answer, "link_problem": link_problem},
-    )
+    return render(request, "reviews/evidence_form.html", context)
 
 
 def evidence_detail(request, pk):
