@@ -28,7 +28,10 @@ from tests.scale import seaweed  # noqa: E402
 
 PY = sys.executable
 BIN = Path(PY).parent
-GUNICORN_ARGS = ["--workers", "2", "--threads", "4"]  # as `make run`
+# As `make run`, but keeping idle connections longer than a user waits between requests (as
+# behind a load balancer, docs/deploy.md): with gunicorn's 2 s default the client sometimes
+# reuses a connection the server is closing at that moment; browsers retry that, locust does not.
+GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--keep-alive", "75"]
 ROWS = ("category page", "category save", "colliding save", "evidence upload", "overview",
         "report page", "frozen PDF", "approve")  # fmt: skip
 
