@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 import xstatic.pkg.bootstrap
 
+from safeguards.notifications.emailurl import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "safeguards.reports",
     "safeguards.backups",
     "safeguards.signing",
+    "safeguards.notifications",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeguards.accounts.context_processors.offices",
+                "safeguards.notifications.context_processors.unread",
             ],
         },
     },
@@ -122,7 +126,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, also reading the header's unread notification count with the user.
+    "safeguards.accounts.backends.UserWithCountsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -287,3 +292,8 @@ LOGGING = {
 
 # The address at which readers of a printed report reach the verify pages (QR code and short link).
 SITE_URL = os.environ.get("SAFEGUARDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: one URL (`smtp://user:pass@host:587`, `smtps://…`, `console:`); see docs/deploy.md.
+globals().update(email_settings(os.environ.get("SAFEGUARDS_EMAIL_URL", "console:")))
+DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARDS_EMAIL_FROM", "safeguards@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

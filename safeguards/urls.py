@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("safeguards.reviews.urls")),
     path("reports/", include("safeguards.reports.urls")),
     path("trust/", include("safeguards.signing.urls")),
+    path("notifications/", include("safeguards.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -162,3 +162,15 @@ def may_reopen(user, assessment) -> bool:
 def may_reassess(user, assessment) -> bool:
     """Start a new assessment from this one: anyone who may edit in its office."""
     return can(user, Action.EDIT, assessment.office_id)
+
+
+def own_record(user, queryset: QuerySet | type[Model], user_field: str = "user", **lookup) -> Model:
+    """Fetch a record that belongs to the user personally (a notification): 404 for anyone else."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    if not user.is_authenticated:
+        raise Http404("No such record.")
+    obj = queryset.filter(**{f"{user_field}_id": user.pk}, **lookup).first()
+    if obj is None:
+        raise Http404("No such record.")
+    return obj

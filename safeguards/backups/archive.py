@@ -45,6 +45,8 @@ MODEL_LABELS = [
     "reviews.workflowstep",
     "reports.reportversion",
     "signing.signingcertificate",
+    "notifications.notification",
+    "notifications.outgoingemail",
     "audit.chainhead",
     "audit.event",
 ]

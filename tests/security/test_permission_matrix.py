@@ -262,6 +262,15 @@ MATRIX: dict[str, Rule] = {
     "signing:trust_anchor_fdf": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
     "reports:verify_fingerprint": Rule(None, everyone(405), everyone(200), data=fingerprint),
     "reports:verify_file": Rule(None, everyone(405), everyone(200), data=report_file),
+    # Notifications are personal: each person reads and marks only their own (alice's here).
+    "notifications:list": Rule(None, everyone(200), everyone(405)),
+    "notifications:read_all": Rule(None, everyone(405), everyone(302), writes=("reviewer",)),
+    "notifications:open": Rule(
+        "notification",
+        everyone(405),
+        office(404, 404, 302, 404, 404),
+        writes=("reviewer",),
+    ),
 }
 
 
@@ -291,11 +300,20 @@ class World:
     in_review: Any
     approved: Any
     evidence: Any
+    notification: Any = None
 
 
 @pytest.fixture
-def world(framework, deployment, draft, in_review, approved, evidence_file, bob, victor, olga):
-    return World(framework, deployment, draft, in_review, approved, evidence_file)
+def world(
+    framework, deployment, draft, in_review, approved, evidence_file, alice, bob, victor, olga
+):
+    from safeguards.notifications import notify
+
+    w = World(framework, deployment, draft, in_review, approved, evidence_file)
+    (w.notification,) = notify(
+        [alice], "assigned", "C1 is yours", url="/", office=deployment.office
+    )
+    return w
 
 
 def url_for(name: str, rule: Rule, w: World, missing: bool = False) -> str:
