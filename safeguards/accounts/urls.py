@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import member_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -17,4 +17,21 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("offices/", views.office_list, name="offices"),
+    path("offices/<slug:slug>/members/", member_views.member_list, name="members"),
+    path("offices/<slug:slug>/members/invite/", member_views.member_invite, name="member_invite"),
+    path("members/<int:pk>/role/", member_views.member_role, name="member_role"),
+    path("members/<int:pk>/remove/", member_views.member_remove, name="member_remove"),
+    path("profile/", member_views.profile, name="profile"),
+    path(
+        "set-password/<uidb64>/<token>/",
+        member_views.SetPasswordView.as_view(),
+        name="set_password",
+    ),
+    path(
+        "set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/set_password_done.html"
+        ),
+        name="set_password_done",
+    ),
 ]

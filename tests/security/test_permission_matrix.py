@@ -60,6 +60,8 @@ EDIT = office(404, 403, 200, 200, 200)  # the form to change it: editors only
 GET_ONLY = office(405, 405, 405, 405, 405)  # downloads: POST is not a method they accept
 POST_ONLY = office(405, 405, 405, 405, 405)  # actions: GET is not a method they accept
 ADMIN_ONLY = office(403, 403, 403, 403, 200)  # office-wide pages: office admins only
+ADMIN_NO_OUTSIDER = office(404, 403, 403, 403, 200)  # an office's own admin pages
+PUBLIC = ("login", "set_password", "set_password_done")  # pages for people not signed in
 JUMP = office(404, 302, 302, 302, 302)  # a redirect to the page of a record
 
 
@@ -129,6 +131,18 @@ def fingerprint(w) -> dict:
 def report_file(w) -> dict:
     version = w.approved.report_versions.get()
     return {"file": SimpleUploadedFile("report.json", version.canonical_json.encode())}
+
+
+def invite_fields(w) -> dict:
+    return {"username": "nina", "full_name": "Nina Novak", "role": "viewer"}
+
+
+def role_fields(w) -> dict:
+    return {f"m{w.membership.pk}-role": "viewer"}
+
+
+def profile_fields(w) -> dict:
+    return {"full_name": "A. Person", "title": "Analyst", "email": ""}
 
 
 def login_fields(w) -> dict:
@@ -262,6 +276,39 @@ MATRIX: dict[str, Rule] = {
     "signing:trust_anchor_fdf": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
     "reports:verify_fingerprint": Rule(None, everyone(405), everyone(200), data=fingerprint),
     "reports:verify_file": Rule(None, everyone(405), everyone(200), data=report_file),
+    # Members are managed by the office's admins; the outsider cannot tell the office exists.
+    "members": Rule(None, ADMIN_NO_OUTSIDER, everyone(405), kwargs={"slug": "oig"}),
+    "member_invite": Rule(
+        None,
+        everyone(405),
+        office(404, 403, 403, 403, 200),
+        data=invite_fields,
+        writes=("admin",),
+        kwargs={"slug": "oig"},
+    ),
+    "member_role": Rule(
+        "membership",
+        everyone(405),
+        office(404, 403, 403, 403, 302),
+        data=role_fields,
+        writes=("admin",),
+    ),
+    "member_remove": Rule(
+        "membership", ADMIN_NO_OUTSIDER, office(404, 403, 403, 403, 302), writes=("admin",)
+    ),
+    # Everyone edits their own profile.
+    "profile": Rule(
+        None,
+        everyone(200),
+        everyone(302),
+        data=profile_fields,
+        writes=("outsider", "viewer", "reviewer", "approver", "admin"),
+    ),
+    # The one-time link of an invitation works without signing in; a wrong one says so.
+    "set_password": Rule(
+        None, (200,) * 6, (200,) * 6, kwargs={"uidb64": "MQ", "token": "not-a-token"}
+    ),
+    "set_password_done": Rule(None, (200,) * 6, (405,) * 6),
     # Notifications are personal: each person reads and marks only their own (alice's here).
     "notifications:list": Rule(None, everyone(200), everyone(405)),
     "notifications:read_all": Rule(None, everyone(405), everyone(302), writes=("reviewer",)),
@@ -301,6 +348,7 @@ class World:
     approved: Any
     evidence: Any
     notification: Any = None
+    membership: Any = None
 
 
 @pytest.fixture
@@ -310,6 +358,7 @@ def world(
     from safeguards.notifications import notify
 
     w = World(framework, deployment, draft, in_review, approved, evidence_file)
+    w.membership = alice.memberships.get()
     (w.notification,) = notify(
         [alice], "assigned", "C1 is yours", url="/", office=deployment.office
     )
@@ -413,7 +462,7 @@ PUBLISHED = {"signing:trust_anchor_pem", "signing:trust_anchor_fdf"}
 
 def test_anonymous_never_gets_a_page_with_data(world, clients):
     for name, rule in MATRIX.items():
-        if name == "login" or name in PUBLISHED:
+        if name in PUBLIC or name in PUBLISHED:
             continue
         url = url_for(name, rule, world)
         for method in ("get", "post"):

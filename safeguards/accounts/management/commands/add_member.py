@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from safeguards.accounts.members import set_role
+from safeguards.accounts.members import MembershipError, set_role
 from safeguards.accounts.models import Office, Role
 
 
@@ -56,6 +56,9 @@ class Command(BaseCommand):
             if password is not None:
                 user.set_password(password)
                 user.save(update_fields=["password"])
-            changed = set_role(office_obj, user, role, by=None)
+            try:
+                changed = set_role(office_obj, user, role, by=None)
+            except MembershipError as error:
+                raise CommandError(error.message) from error
         state = "now" if changed else "already"
         self.stdout.write(f"{username} is {state} {Role(role).label} in {office_obj.slug}")
