@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safeguards.backups",
     "safeguards.signing",
     "safeguards.notifications",
+    "safeguards.team",
 ]
 
 MIDDLEWARE = [

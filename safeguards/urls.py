@@ -12,5 +12,6 @@ urlpatterns = [
     path("reports/", include("safeguards.reports.urls")),
     path("trust/", include("safeguards.signing.urls")),
     path("notifications/", include("safeguards.notifications.urls")),
+    path("", include("safeguards.team.urls")),
     path("admin/", admin.site.urls),
 ]

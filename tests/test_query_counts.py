@@ -17,8 +17,8 @@ STATUSES = (scoring.MET, scoring.PARTIAL, scoring.NOT_MET, scoring.UNDISCLOSED)
 # (categories, criteria per category): 15 and 240 criteria in all; 5 and 80 on a category page.
 SIZES = {15: (3, 5), 240: (3, 80)}
 
-OVERVIEW_QUERIES = 5  # scores, lists and steps of an unchanged assessment: cached
-CATEGORY_QUERIES = 9  # the criteria's guides come from the cache
+OVERVIEW_QUERIES = 6  # scores, lists, steps and team work of an unchanged assessment: cached
+CATEGORY_QUERIES = 11  # the criteria's guides come from the cache; +2 for review notes
 HISTORY_QUERIES = 6
 REPORT_QUERIES = 13
 DEPLOYMENT_LIST_QUERIES = 5

@@ -47,6 +47,10 @@ MODEL_LABELS = [
     "signing.signingcertificate",
     "notifications.notification",
     "notifications.outgoingemail",
+    "team.assignment",
+    "team.reviewnote",
+    "team.notereply",
+    "team.reviewmark",
     "audit.chainhead",
     "audit.event",
 ]

@@ -122,6 +122,9 @@ def _step(
         before={"status": old_status},
         after={"status": new_status, "comment": comment} if comment else {"status": new_status},
     )
+    from safeguards.team import hooks  # team work builds on reviews models
+
+    hooks.step_taken(locked, kind, by, comment)
     return step
 
 
@@ -163,6 +166,10 @@ def approve(assessment: Assessment, by) -> WorkflowStep:
             problems.append(
                 "You changed answers of this assessment, so another approver must sign it off."
             )
+        if not problems:
+            from safeguards.team import hooks
+
+            problems += hooks.approval_problems(locked)
         if problems:
             raise WorkflowError(problems)
         step = _step(assessment, locked, StepKind.APPROVED, AssessmentStatus.APPROVED, by)

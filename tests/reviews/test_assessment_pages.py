@@ -216,9 +216,10 @@ def test_overview_shows_the_red_line_breach(client_for, alice, deployment, versi
     assert response.context["summary"].result.red_line_breaches == ("C1-1",)
 
 
-# Session, user, roles, assessment, the answers' fingerprint: scores, lists and steps of an
-# unchanged assessment come from the cache.
-OVERVIEW_QUERIES = 5
+# Session, user, roles, assessment, the answers' fingerprint, the team-work fingerprint
+# (notes, assignments, review marks): scores, lists, steps and team work of an unchanged
+# assessment come from the cache.
+OVERVIEW_QUERIES = 6
 
 
 @pytest.mark.parametrize("per_category", [5, 80])

@@ -145,6 +145,32 @@ def profile_fields(w) -> dict:
     return {"full_name": "A. Person", "title": "Analyst", "email": ""}
 
 
+def assignment_fields(w) -> dict:
+    data = {}
+    for category in w.draft.framework_version.categories.all():
+        data[f"c{category.pk}-assignee"] = ""
+        data[f"c{category.pk}-due"] = ""
+    first = w.draft.framework_version.categories.first()
+    data[f"c{first.pk}-assignee"] = w.draft.created_by_id
+    return data
+
+
+def draft_answer(w):
+    return w.draft.answers.get(criterion__code="C1-1")
+
+
+def note_fields(w) -> dict:
+    return {"answer": draft_answer(w).pk, "text": "Which clause says so?"}
+
+
+def answer_field(w) -> dict:
+    return {"answer": draft_answer(w).pk}
+
+
+def reply_fields(w) -> dict:
+    return {"text": "Clause 4 of the contract."}
+
+
 def login_fields(w) -> dict:
     return {"username": "alice", "password": "wrong password"}
 
@@ -309,6 +335,25 @@ MATRIX: dict[str, Rule] = {
         None, (200,) * 6, (200,) * 6, kwargs={"uidb64": "MQ", "token": "not-a-token"}
     ),
     "set_password_done": Rule(None, (200,) * 6, (405,) * 6),
+    # Team work: anyone of the office reads who has what and the notes; editors change them.
+    "team:assignments": Rule(
+        "draft", READ, office(404, 403, 302, 302, 302), data=assignment_fields, writes=EDITORS
+    ),
+    "team:notes": Rule("draft", READ, everyone(405)),
+    "team:note_raise": Rule(
+        "draft", POST_ONLY, office(404, 403, 302, 302, 302), data=note_fields, writes=EDITORS
+    ),
+    # alice saved the answer, so only someone else may mark it reviewed.
+    "team:answer_reviewed": Rule(
+        "draft", POST_ONLY, office(404, 403, 302, 302, 302), data=answer_field, writes=APPROVERS
+    ),
+    "team:note_reply": Rule(
+        "note", POST_ONLY, office(404, 403, 302, 302, 302), data=reply_fields, writes=EDITORS
+    ),
+    # Only its author (bob) clears a note.
+    "team:note_clear": Rule(
+        "note", POST_ONLY, office(404, 403, 403, 302, 403), writes=("approver",)
+    ),
     # Notifications are personal: each person reads and marks only their own (alice's here).
     "notifications:list": Rule(None, everyone(200), everyone(405)),
     "notifications:read_all": Rule(None, everyone(405), everyone(302), writes=("reviewer",)),
@@ -349,6 +394,7 @@ class World:
     evidence: Any
     notification: Any = None
     membership: Any = None
+    note: Any = None
 
 
 @pytest.fixture
@@ -359,6 +405,9 @@ def world(
 
     w = World(framework, deployment, draft, in_review, approved, evidence_file)
     w.membership = alice.memberships.get()
+    from safeguards.team import review
+
+    w.note = review.raise_note(draft, draft.answers.get(criterion__code="C1-2"), bob, "Source?")
     (w.notification,) = notify(
         [alice], "assigned", "C1 is yours", url="/", office=deployment.office
     )

@@ -17,6 +17,8 @@ from safeguards import scoring
 from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action, get_for_user
 from safeguards.catalog.models import Category
+from safeguards.team.overview import page_reviews
+from safeguards.team.review import may_raise as may_raise_notes
 
 from ..forms.assessments import AnswerForm
 from ..models import Answer, AnswerConflict, Assessment, Evidence, ReadOnlyError
@@ -124,13 +126,18 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
     assessment = page.assessment
     can_edit = permissions.may_edit_answers(request.user, assessment)
     last_code = page.answers[-1].criterion.code if page.answers else ""
+    rows = assessment_rows.rows(page, forms, can_edit, _add_evidence_url(request, page))
+    reviews = page_reviews(assessment.pk, [answer.pk for answer in page.answers])
+    for row in rows:
+        row["review"] = reviews[row["answer"].pk]
     context = {
         "assessment": assessment,
         "page": page,
-        "rows": assessment_rows.rows(page, forms, can_edit, _add_evidence_url(request, page)),
+        "rows": rows,
         "errors": [form for form in forms or () if form.errors],
         "summary": _error_summary(forms or ()),
         "can_edit": can_edit,
+        "review_links": may_raise_notes(request.user, assessment),
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
         "rationale_help": AnswerForm.base_fields["rationale"].help_text,

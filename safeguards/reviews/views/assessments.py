@@ -12,6 +12,7 @@ from safeguards import scoring
 from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action, get_for_user, visible
 from safeguards.catalog.models import Criterion, FrameworkVersion
+from safeguards.team.overview import cached_overview as team_overview
 
 from .. import workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
@@ -122,6 +123,7 @@ def assessment_detail(request, pk):
         "history_url": optional_url("audit:assessment_history", assessment.pk),
         "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),
     }
+    context["team"] = team_overview(assessment, context["fingerprint"])
     context["scored_here"] = in_review_for_me and not context["can_approve"]
     return render(request, "reviews/assessment_detail.html", context)
 
