@@ -1,5 +1,6 @@
 """What the assessment overview and the category page show of team work, in fixed queries."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -57,7 +58,8 @@ def team_fingerprint(assessment_id: int) -> str:
 def cached_overview(assessment, fingerprint: str) -> TeamOverview:
     """`overview`, cached under the assessment's fingerprint and the team fingerprint: an
     unchanged overview costs one query here and reads no answers."""
-    key = f"team-overview:{assessment.pk}:{fingerprint}:{team_fingerprint(assessment.pk)}"
+    parts = f"{fingerprint}:{team_fingerprint(assessment.pk)}".encode()
+    key = f"team-overview:{assessment.pk}:{hashlib.sha256(parts).hexdigest()}"
     found = cache.get(key)
     if found is None:
         found = overview(assessment)
