@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safeguards.signing",
     "safeguards.notifications",
     "safeguards.team",
+    "safeguards.restricted",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("trust/", include("safeguards.signing.urls")),
     path("notifications/", include("safeguards.notifications.urls")),
     path("", include("safeguards.team.urls")),
+    path("restrictions/", include("safeguards.restricted.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -128,6 +128,11 @@ def may_edit_answers(user, assessment) -> bool:
     return assessment.status == "draft" and can(user, Action.EDIT, assessment.office_id)
 
 
+def may_mark_restricted(user, assessment) -> bool:
+    """Mark values restricted: editors, until approval freezes the report."""
+    return assessment.status != "approved" and can(user, Action.EDIT, assessment.office_id)
+
+
 def may_review(user, assessment) -> bool:
     """Return to draft (or approve, see may_approve): approvers, on an assessment in review."""
     return assessment.status == "in_review" and can(user, Action.APPROVE, assessment.office_id)

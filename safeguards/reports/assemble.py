@@ -22,7 +22,8 @@ DRAFT = "draft"
 APPROVED = "approved"
 
 # Keys left out of the fingerprinted content (DESIGN.md §6).
-UNFINGERPRINTED = ("fingerprint", "generated_at")
+# `disclosures` (DESIGN.md §11): the restricted and public versions share one fingerprint.
+UNFINGERPRINTED = ("fingerprint", "generated_at", "disclosures")
 
 DEPLOYMENT_FIELDS = (
     "name",
@@ -196,7 +197,7 @@ def method_of(data: dict[str, Any]) -> int:
 
 
 def fingerprint_of(data: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON without `fingerprint` and `generated_at`."""
+    """SHA-256 of the canonical JSON without `fingerprint`, `generated_at` and `disclosures`."""
     return canonical.fingerprint({k: v for k, v in data.items() if k not in UNFINGERPRINTED})
 
 

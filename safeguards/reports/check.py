@@ -18,6 +18,7 @@ import jsonschema
 
 from safeguards import scoring
 
+from . import disclosure
 from .assemble import (
     SCHEMA_1,
     credit_number,
@@ -105,6 +106,7 @@ def check_report(data: dict[str, Any]) -> Check:
             f"The fingerprint in the file ({data['fingerprint'][:16]}…) is not the SHA-256 of its "
             f"content ({recomputed[:16]}…): something was changed after the report was made."
         )
+    check.problems.extend(disclosure.problems(data))
     check.problems.extend(recompute_problems(data))
     return check
 

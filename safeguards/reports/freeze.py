@@ -9,7 +9,8 @@ from safeguards import canonical
 from safeguards.audit.record import record
 from safeguards.reviews.models import StepKind, WorkflowStep
 
-from .assemble import assemble
+from . import disclosure
+from .assemble import assemble, fingerprint_of
 from .data import report_input
 from .models import ReportVersion
 from .pdf import letterhead, render_pdf
@@ -45,14 +46,24 @@ def freeze_report(assessment, approved_by) -> ReportVersion:
         )
     )
     data = report.as_dict()
-    rendered = render_pdf(data, archival=True, **letterhead(assessment.office))
-    pdf, signature = sign_frozen_pdf(rendered, assessment, number, data)
+    # Restricted values become salted digests (disclosure.py); the fingerprint then covers
+    # the sealed document without its disclosures, the same for both versions.
+    data = seal_restricted(data, assessment)
+    head = letterhead(assessment.office)
+    pdf, signature = sign_frozen_pdf(
+        render_pdf(data, archival=True, **head), assessment, number, data
+    )
+    public_pdf = None
+    if disclosure.DISCLOSURES in data:
+        public_pdf, _ = sign_frozen_pdf(
+            render_pdf(disclosure.public(data), archival=True, **head), assessment, number, data
+        )
     version = ReportVersion.objects.create(
         office_id=assessment.office_id,
         assessment_id=assessment.pk,
         number=number,
         canonical_json=canonical.canonical_json(data).decode(),
-        fingerprint=report.fingerprint,
+        fingerprint=data["fingerprint"],
         pdf=pdf,
         pdf_sha256=canonical.sha256_hex(pdf),
         approved_by=approved_by,
@@ -70,9 +81,28 @@ def freeze_report(assessment, approved_by) -> ReportVersion:
             "fingerprint": version.fingerprint,
             "pdf_sha256": version.pdf_sha256,
             "signature": signature,
+            "withheld": disclosure.withheld_summary(data)[0],
+            "public_pdf_sha256": canonical.sha256_hex(public_pdf) if public_pdf else None,
         },
     )
+    if public_pdf is not None:
+        from safeguards.restricted.models import PublicVersion
+
+        PublicVersion.objects.create(
+            report_version=version, pdf=public_pdf, pdf_sha256=canonical.sha256_hex(public_pdf)
+        )
     return version
+
+
+def seal_restricted(data: dict, assessment) -> dict:
+    from safeguards.restricted.marks import marks_for
+
+    marks = marks_for(assessment)
+    if not marks:
+        return data
+    sealed = disclosure.seal(data, marks)
+    sealed["fingerprint"] = fingerprint_of(sealed)
+    return sealed
 
 
 def sign_frozen_pdf(pdf: bytes, assessment, number: int, data: dict) -> tuple[bytes, dict]:

@@ -30,7 +30,7 @@ from django.conf import settings
 
 from safeguards import canonical
 
-from . import printed
+from . import disclosure, printed
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
 FONTS = TEMPLATES / "fonts"
@@ -146,7 +146,11 @@ def print_view(
     """The printed view for Typst: text made breakable and drawable, the QR code added."""
     kind = logo_kind(logo) if logo else None
     site = settings.SITE_URL if site_url is None else site_url
-    view = printed.view(data, paper=paper, site_url=site, logo=f"logo.{kind}" if kind else None)
+    view = printed.view(
+        disclosure.readable(data), paper=paper, site_url=site, logo=f"logo.{kind}" if kind else None
+    )
+    # A public version says so on its cover, with what it withholds and why.
+    view["public_notice"] = disclosure.notice(data)
     view = _printable(printed.printable(view))
     # Only an approved version can be checked at the link; a draft's fingerprint matches nothing.
     if view["verify_url"] and not view["draft"]:

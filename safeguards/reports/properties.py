@@ -11,7 +11,7 @@ from django.conf import settings
 from safeguards.audit.chain import event_hash
 from safeguards.audit.models import Event
 
-from . import signing
+from . import disclosure, signing
 
 VALID, INVALID, UNKNOWN, NONE = "valid", "invalid", "unknown", "none"
 LABELS = {VALID: "valid", INVALID: "invalid", UNKNOWN: "unknown", NONE: "none"}
@@ -211,3 +211,28 @@ def timestamp_properties(report: signing.SignatureReport) -> list[Property]:
             )
         )
     return lines
+
+
+def version_property(data: dict) -> Property:
+    """Which version the file is: complete, restricted (with disclosures) or public."""
+    kind = disclosure.version_kind(data)
+    count, reasons = disclosure.withheld_summary(data)
+    why = "; ".join(f"{reason}: {n}" for reason, n in reasons)
+    if kind == "complete":
+        return Property("Version", VALID, "complete: nothing in this report is restricted.")
+    if kind == "public":
+        return Property(
+            "Version",
+            VALID,
+            f"public version: withholds {count} item(s) ({why}); same fingerprint and "
+            "signature as the restricted version.",
+        )
+    problems = disclosure.problems(data)
+    if problems:
+        return Property("Version", INVALID, problems[0])
+    return Property(
+        "Version",
+        VALID,
+        f"restricted version: carries {count} restricted item(s) ({why}), each disclosure "
+        "hashes to its digest.",
+    )

@@ -121,6 +121,8 @@ def verify_file(raw: bytes, office_ids: set[int] | None = None) -> Outcome:
 def _verify_pdf(raw: bytes, office_ids) -> Outcome:
     digest = canonical.sha256_hex(raw)
     version = _versions().filter(pdf_sha256=digest).first()
+    if version is None:  # the public PDF of a version that withholds something
+        version = _versions().filter(public_version__pdf_sha256=digest).first()
     inside = embedded_json(raw)
     data = parse_json(inside) if inside is not None else None
     check = check_report(data) if data is not None else None
@@ -136,6 +138,20 @@ def _verify_pdf(raw: bytes, office_ids) -> Outcome:
     return outcome
 
 
+def _stored_hashes(version) -> set[str]:
+    hashes = {version.pdf_sha256}
+    public = getattr(version, "public_version", None) if _has_public(version) else None
+    if public is not None:
+        hashes.add(public.pdf_sha256)
+    return hashes
+
+
+def _has_public(version) -> bool:
+    from safeguards.restricted.models import PublicVersion
+
+    return PublicVersion.objects.filter(report_version_id=version.pk).exists()
+
+
 def _pdf_properties(check, version, signature, office_ids) -> list[properties.Property]:
     disclosed = version is not None and (office_ids is None or version.office_id in office_ids)
     if check is None:
@@ -147,6 +163,7 @@ def _pdf_properties(check, version, signature, office_ids) -> list[properties.Pr
         lines = [
             properties.fingerprint_property(check.problems, check.fingerprint, version is not None),
             properties.anchor_property(check.data, disclosed),
+            properties.version_property(check.data),
         ]
     office_name = version.office.name if disclosed else None
     return lines + properties.signature_properties(signature, office_name)
@@ -154,7 +171,7 @@ def _pdf_properties(check, version, signature, office_ids) -> list[properties.Pr
 
 def _pdf_outcome(digest, data, check, version, signature, office_ids) -> Outcome:
     signed = signature.state != signing.UNSIGNED
-    if version is not None and version.pdf_sha256 == digest:
+    if version is not None and digest in _stored_hashes(version):
         if signed and signature.state != signing.VALID:
             return Outcome(
                 ALTERED,
@@ -220,6 +237,7 @@ def _verify_json_file(data: dict, office_ids) -> Outcome:
                 "Audit-chain anchor", properties.UNKNOWN, "not checked: the file does not add up."
             )
         ),
+        properties.version_property(data),
         properties.Property(
             "Signature",
             properties.NONE,

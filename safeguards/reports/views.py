@@ -1,6 +1,5 @@
 """The report page, its downloads (current and frozen versions) and the verification page."""
 
-import json
 import logging
 
 from django.http import Http404, HttpResponse
@@ -11,9 +10,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from safeguards.accounts.permissions import get_for_user, office_ids
+from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
 
-from . import pdf
+from . import disclosure, pdf
 from .data import live_report
 from .exports import render_csv, render_json
 from .forms import FingerprintForm, ReportFileForm
@@ -52,11 +52,14 @@ def _download(content: bytes, content_type: str, assessment, label: str, ext: st
     return response
 
 
-def _current_data(assessment):
+def _current_data(assessment, public=False):
+    """The version shown (or None for a live draft) and its data: the public version's when
+    `public` (then withheld values are digests without their disclosures)."""
     version = _current_version(assessment)
     if version is not None:
-        return version, json.loads(version.canonical_json)
-    return None, live_report(assessment).as_dict()
+        return version, restricted.frozen_data(version, public)
+    data = live_report(assessment).as_dict()
+    return None, restricted.draft_data(assessment, data, public)
 
 
 def _label(data):
@@ -68,9 +71,14 @@ def _label(data):
 @require_GET
 def report_page(request, pk):
     assessment = _assessment(request, pk)
-    version, data = _current_data(assessment)
-    context = presentation(data)
+    public, limited = restricted.choice(request, assessment)
+    version, data = _current_data(assessment, public)
+    context = presentation(disclosure.readable(data))
     context.update(
+        public_notice=disclosure.notice(data),
+        version_kind=disclosure.version_kind(data),
+        public_only=limited,
+        query="?version=public" if public else "",
         assessment=assessment,
         version=version,
         versions=assessment.report_versions.defer("pdf", "canonical_json").order_by("-number"),
@@ -89,12 +97,12 @@ def _assessment_url(assessment):
 @require_GET
 def current_pdf(request, pk):
     assessment = _assessment(request, pk)
+    public = restricted.wants_public(request, assessment)
     version = _current_version(assessment)
     if version is not None:
-        return _download(
-            bytes(version.pdf), "application/pdf", assessment, f"v{version.number}", "pdf"
-        )
-    data = live_report(assessment).as_dict()
+        content = restricted.frozen_pdf(version, public)
+        return _download(content, "application/pdf", assessment, _label_of(version, public), "pdf")
+    data = restricted.draft_data(assessment, live_report(assessment).as_dict(), public)
     try:
         content = pdf.draft_pdf(data, **pdf.letterhead(assessment.office))
     except pdf.RenderFailed:
@@ -103,40 +111,56 @@ def current_pdf(request, pk):
     return _download(content, "application/pdf", assessment, _label(data), "pdf")
 
 
+def _label_of(version, public: bool) -> str:
+    return f"v{version.number}" + ("-public" if public else "")
+
+
 @require_GET
 def current_json(request, pk):
     assessment = _assessment(request, pk)
-    _, data = _current_data(assessment)
+    _, data = _current_data(assessment, restricted.wants_public(request, assessment))
     return _download(render_json(data), "application/json", assessment, _label(data), "json")
 
 
 @require_GET
 def current_csv(request, pk):
     assessment = _assessment(request, pk)
-    _, data = _current_data(assessment)
-    return _download(render_csv(data), "text/csv; charset=utf-8", assessment, _label(data), "csv")
+    _, data = _current_data(assessment, restricted.wants_public(request, assessment))
+    content = render_csv(disclosure.readable(data))
+    return _download(content, "text/csv; charset=utf-8", assessment, _label(data), "csv")
 
 
 @require_GET
 def version_pdf(request, pk, number):
     assessment = _assessment(request, pk)
     version = _version(assessment, number)
-    return _download(bytes(version.pdf), "application/pdf", assessment, f"v{number}", "pdf")
+    public = restricted.wants_public(request, assessment)
+    content = restricted.frozen_pdf(version, public)
+    return _download(content, "application/pdf", assessment, _label_of(version, public), "pdf")
 
 
 @require_GET
 def version_json(request, pk, number):
     assessment = _assessment(request, pk)
     version = _version(assessment, number)
-    content = version.canonical_json.encode()
-    return _download(content, "application/json", assessment, f"v{number}", "json")
+    public = restricted.wants_public(request, assessment)
+    if public:
+        content = render_json(restricted.frozen_data(version, True))
+    else:
+        content = version.canonical_json.encode()
+    return _download(content, "application/json", assessment, _label_of(version, public), "json")
 
 
 @require_GET
 def version_csv(request, pk, number):
     assessment = _assessment(request, pk)
-    data = json.loads(_version(assessment, number).canonical_json)
-    return _download(render_csv(data), "text/csv; charset=utf-8", assessment, f"v{number}", "csv")
+    version = _version(assessment, number)
+    public = restricted.wants_public(request, assessment)
+    data = disclosure.readable(restricted.frozen_data(version, public))
+    content = render_csv(data)
+    return _download(
+        content, "text/csv; charset=utf-8", assessment, _label_of(version, public), "csv"
+    )
 
 
 def _verify_page(request, fingerprint_form=None, file_form=None, outcome=None, status=200):

@@ -319,7 +319,10 @@ def _check_answers(check: _Checker, answers: Any, codes: Mapping[str, bool] | No
         code = value.get("code") if isinstance(value, dict) else None
         where = f"answers[{index}]" + (f" ({_short(code, 20)})" if isinstance(code, str) else "")
         answer = check.object(
-            value, where, ("code", "status"), ("rationale", "recommendation", "evidence")
+            value,
+            where,
+            ("code", "status"),
+            ("rationale", "recommendation", "evidence", "restricted"),
         )
         if answer is None:
             continue
@@ -348,8 +351,26 @@ def _check_answers(check: _Checker, answers: Any, codes: Mapping[str, bool] | No
                 status, rationale or "", red_line=red_line
             ).items():
                 check.error(f"{where}.{field}", message)
+        if "restricted" in answer:
+            _check_restricted_fields(check, answer, where)
         if "evidence" in answer:
             _check_evidence(check, answer["evidence"], where, seen_evidence)
+
+
+RESTRICTABLE = ("rationale", "recommendation")
+MAX_REASON = 200
+
+
+def _check_restricted_fields(check: _Checker, answer: dict, where: str) -> None:
+    """`"restricted": {"rationale": REASON, "recommendation": REASON}` (either or both)."""
+    marks = check.object(answer["restricted"], f"{where}.restricted", (), RESTRICTABLE)
+    if marks is None:
+        return
+    for field in RESTRICTABLE:
+        if field in marks:
+            check.text(marks, field, f"{where}.restricted", MAX_REASON, blank=False)
+            if not (answer.get(field) or "").strip():
+                check.error(f"{where}.restricted.{field}", f"there is no {field} to restrict")
 
 
 def _check_evidence(check: _Checker, items: Any, where: str, seen: dict) -> None:
@@ -362,10 +383,15 @@ def _check_evidence(check: _Checker, items: Any, where: str, seen: dict) -> None
     for number, value in enumerate(items):
         here = f"{where}.evidence[{number}]"
         item = check.object(
-            value, here, ("title", "kind"), ("url", "citation", "excerpt", "retrieved_on")
+            value,
+            here,
+            ("title", "kind"),
+            ("url", "citation", "excerpt", "retrieved_on", "restricted"),
         )
         if item is None:
             continue
+        if "restricted" in item:
+            check.text(item, "restricted", here, MAX_REASON, blank=False)
         title = check.text(item, "title", here, EVIDENCE_TEXT["title"], blank=False)
         check.text(item, "citation", here, EVIDENCE_TEXT["citation"])
         check.text(item, "excerpt", here, EVIDENCE_TEXT["excerpt"])
@@ -482,6 +508,7 @@ def create(doc: dict, office, user, *, source_sha256: str = ""):
                 added_by=user,
             )
             record_added(evidence[key], user)
+        restricted = _create_marks(doc, by_code, evidence, merged)
         links = {(by_code[code].pk, evidence[key].pk) for code, key in wanted_links}
         Answer.evidence.through.objects.bulk_create(
             Answer.evidence.through(answer_id=answer_id, evidence_id=evidence_id)
@@ -506,10 +533,30 @@ def create(doc: dict, office, user, *, source_sha256: str = ""):
                 "counts": counts,
                 "evidence": len(evidence),
                 "links": len(links),
+                "restricted": restricted,
                 "source_sha256": source_sha256,
             },
         )
     return assessment
+
+
+def _create_marks(doc: dict, by_code: dict, evidence: dict, merged: dict) -> int:
+    """The document's restricted marks (reasons as given), recorded with the import."""
+    from safeguards.restricted.models import AnswerRestriction, EvidenceRestriction
+
+    answer_marks = [
+        AnswerRestriction(answer=by_code[item["code"]], field=field, reason=reason.strip())
+        for item in doc.get("answers", [])
+        for field, reason in (item.get("restricted") or {}).items()
+    ]
+    evidence_marks = [
+        EvidenceRestriction(evidence=evidence[key], reason=entry["restricted"].strip())
+        for key, entry in merged.items()
+        if entry.get("restricted")
+    ]
+    AnswerRestriction.objects.bulk_create(answer_marks)
+    EvidenceRestriction.objects.bulk_create(evidence_marks)
+    return len(answer_marks) + len(evidence_marks)
 
 
 def _optional_date(value: str | None) -> datetime.date | None:

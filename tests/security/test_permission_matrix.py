@@ -68,6 +68,13 @@ JUMP = office(404, 302, 302, 302, 302)  # a redirect to the page of a record
 # --- valid POST bodies ----------------------------------------------------------------------
 
 
+def restriction_mark(w) -> dict:
+    from safeguards.restricted.models import DEFAULT_REASONS
+
+    answer = w.draft.answers.exclude(rationale="").order_by("pk").first()
+    return {f"a{answer.pk}-rationale": DEFAULT_REASONS[0]}
+
+
 def deployment_fields(w) -> dict:
     return {"name": "Renamed deployment", "operator": "Border agency"}
 
@@ -297,6 +304,15 @@ MATRIX: dict[str, Rule] = {
     "reports:version_csv": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     # Verification answers anyone signed in; another office learns only "it matches".
     "reports:verify": Rule(None, everyone(200), everyone(405)),
+    # Restricted marks: members see them; editors change them until approval.
+    "restricted:assessment": Rule("draft", READ, GET_ONLY),
+    "restricted:save": Rule(
+        "draft",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=restriction_mark,
+        writes=EDITORS,
+    ),
     # Trust anchors are published: anyone, signed in or not, may fetch them.
     "signing:trust_anchor_pem": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
     "signing:trust_anchor_fdf": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),

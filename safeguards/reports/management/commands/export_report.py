@@ -1,15 +1,15 @@
 """Write an assessment's report as PDF, JSON or CSV: the current one or a frozen version."""
 
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguards.reports import pdf
+from safeguards.reports import disclosure, pdf
 from safeguards.reports.data import live_report
 from safeguards.reports.exports import render_csv, render_json
 from safeguards.reports.models import ReportVersion
+from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
 
 
@@ -24,8 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["pdf", "json", "csv"], default="json")
         parser.add_argument("--report-version", type=int, dest="number")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--public",
+            action="store_true",
+            help="the public version: restricted values withheld (their reasons shown)",
+        )
 
-    def handle(self, *args, assessment_id, format, number, output, **options):
+    def handle(self, *args, assessment_id, format, number, output, public, **options):
         assessment = Assessment.objects.filter(pk=assessment_id).first()
         if assessment is None:
             raise CommandError(f"There is no assessment {assessment_id}.")
@@ -38,7 +43,7 @@ class Command(BaseCommand):
             version = versions.first()
         else:
             version = None
-        content = self.content(assessment, version, format)
+        content = self.content(assessment, version, format, public)
         if output:
             Path(output).write_bytes(content)
             self.stderr.write(f"Wrote {len(content)} bytes to {output}.")
@@ -46,14 +51,18 @@ class Command(BaseCommand):
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
 
-    def content(self, assessment, version, format) -> bytes:
+    def content(self, assessment, version, format, public=False) -> bytes:
         if version is not None:
             if format == "pdf":
-                return bytes(version.pdf)
+                return restricted.frozen_pdf(version, public)
             if format == "json":
-                return version.canonical_json.encode()
-            return render_csv(json.loads(version.canonical_json))
-        data = live_report(assessment).as_dict()
+                if not public:
+                    return version.canonical_json.encode()
+                return render_json(restricted.frozen_data(version, True))
+            return render_csv(disclosure.readable(restricted.frozen_data(version, public)))
+        data = restricted.draft_data(assessment, live_report(assessment).as_dict(), public)
+        if format == "csv":
+            return render_csv(disclosure.readable(data))
         if format == "pdf":
             return pdf.render_pdf(data, **pdf.letterhead(assessment.office))
         return render_json(data) if format == "json" else render_csv(data)
