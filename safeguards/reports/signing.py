@@ -9,11 +9,13 @@ pyHanko against the trust anchors it is given. Django-free apart from the settin
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import os
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -39,10 +41,11 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 FIELD_NAME = "OfficeSignature"
-# The print layout writes this label above the space kept for the visible signature; the
-# signature box is put just below it (on the page of the "Sign-off" bookmark, else the last).
-SIGNATURE_LABEL = "Digital signature"
+# The print layout bookmarks a heading starting with this above the space it keeps for the
+# visible signature; the signature box is put just below it (else on the last page).
+SIGNATURE_LABEL = "Digital signature of"
 BOX_WIDTH, BOX_HEIGHT = 340, 70
+RESERVED, RESERVED_WITH_TIMESTAMP = 12_288, 24_576  # bytes of the signature container
 FONT_CANDIDATES = (
     str(Path(__file__).resolve().parent / "typst" / "fonts" / "LiberationSans-Regular.ttf"),
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -124,17 +127,6 @@ def _stamp_style() -> TextStampStyle:
     )
 
 
-def _outline_page(reader, title: str) -> int | None:
-    """The page index of the first bookmark called `title`, found through pypdf."""
-    try:
-        for item in _flatten(reader.outline):
-            if getattr(item, "title", "").strip() == title:
-                return reader.get_destination_page_number(item)
-    except Exception:  # a renderer without bookmarks, or odd ones: fall back to the last page
-        return None
-    return None
-
-
 def _flatten(outline):
     for item in outline:
         if isinstance(item, list):
@@ -144,35 +136,31 @@ def _flatten(outline):
 
 
 def signature_box(pdf: bytes) -> tuple[int, tuple[int, int, int, int]]:
-    """Where the visible signature goes: (page index, box in PDF points)."""
+    """Where the visible signature goes: (page index, box in PDF points).
+
+    Under the bookmarked heading "Digital signature of …" that the print layout puts after
+    the sign-off (its destination gives page and height, no text needs decoding); else at
+    the foot of the last page.
+    """
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    page_index = _outline_page(reader, "Sign-off")
-    if page_index is None:
-        page_index = len(reader.pages) - 1
-    found: list[tuple[int, float, float]] = []
-    # The label follows the sign-off heading, on its page or (kept whole) the next ones.
-    for index in range(page_index, min(page_index + 3, len(reader.pages))):
-        _find_label(reader.pages[index], index, found)
-        if found:
-            break
-    if found:
-        page_index, x, y = found[0]
-        x1, y2 = int(x), int(y) - 6
-    else:  # no label: the foot of the last page, inside the usual margins
-        page_index = len(reader.pages) - 1
-        box = reader.pages[page_index].mediabox
-        x1, y2 = int(float(box.left) + 51), int(float(box.bottom) + 70 + BOX_HEIGHT)
+    try:
+        for item in _flatten(reader.outline):
+            if str(getattr(item, "title", "")).startswith(SIGNATURE_LABEL):
+                page_index = reader.get_destination_page_number(item)
+                left = float(item.get("/Left") or 0) or None
+                top = float(item.get("/Top") or 0) or None
+                if top is not None:
+                    x1 = int(left) if left else 65
+                    y2 = int(top) - 18  # below the heading's line
+                    return page_index, (x1, y2 - BOX_HEIGHT, x1 + BOX_WIDTH, y2)
+    except Exception:  # odd or missing bookmarks: fall back to the last page
+        pass
+    page_index = len(reader.pages) - 1
+    box = reader.pages[page_index].mediabox
+    x1, y2 = int(float(box.left) + 65), int(float(box.bottom) + 70 + BOX_HEIGHT)
     return page_index, (x1, y2 - BOX_HEIGHT, x1 + BOX_WIDTH, y2)
-
-
-def _find_label(page, index: int, found: list) -> None:
-    def visit(content, cm, tm, font_dict, font_size):
-        if SIGNATURE_LABEL in content and not found:
-            found.append((index, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
-
-    page.extract_text(visitor_text=visit)
 
 
 def _signer(certificate_pem: str, private_key) -> signers.SimpleSigner:
@@ -193,7 +181,24 @@ def _pem_certificates(pem: str):
     return x509.load_pem_x509_certificates(pem.encode())
 
 
-def sign_pdf(
+def _outside_event_loop(job, *args, **kwargs):
+    """pyHanko's synchronous calls start their own asyncio loop, which fails in a thread that
+    already runs one (an ASGI server, a browser-test driver): then run them on a helper
+    thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return job(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(job, *args, **kwargs).result()
+
+
+def sign_pdf(pdf: bytes, **options) -> bytes:
+    """The PDF with a visible PAdES signature appended as an incremental update."""
+    return _outside_event_loop(_sign_pdf, pdf, **options)
+
+
+def _sign_pdf(
     pdf: bytes,
     *,
     certificate_pem: str,
@@ -227,6 +232,10 @@ def sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
             output=out,
             appearance_text_params={"what": stamp_line},
+            # Room for the signature given up front, so pyHanko does not sign twice to
+            # measure it: an EC or RSA signature with its certificates, and a timestamp
+            # token with the authority's, fit well within it.
+            bytes_reserved=RESERVED_WITH_TIMESTAMP if tsa_url else RESERVED,
         )
     except (SigningError, TimestampRequestError, ValueError, OSError) as error:
         raise SignatureFailed(f"The report PDF could not be signed: {error}") from error
@@ -235,6 +244,10 @@ def sign_pdf(
 
 def add_timestamp(pdf: bytes, tsa_url: str) -> bytes:
     """A document timestamp appended to a signed PDF (PAdES B-LTA style), as a new revision."""
+    return _outside_event_loop(_add_timestamp, pdf, tsa_url)
+
+
+def _add_timestamp(pdf: bytes, tsa_url: str) -> bytes:
     out = io.BytesIO()
     try:
         signers.PdfTimeStamper(timestamper(tsa_url)).timestamp_pdf(
@@ -294,6 +307,10 @@ _ACCEPTED_LATER = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES}
 
 
 def inspect_pdf(pdf: bytes, trusted_pems: list[str], tsa_pems: list[str] = ()) -> SignatureReport:
+    return _outside_event_loop(_inspect_pdf, pdf, trusted_pems, tsa_pems)
+
+
+def _inspect_pdf(pdf: bytes, trusted_pems: list[str], tsa_pems: list[str] = ()) -> SignatureReport:
     """Validate the first (office) signature and every timestamp with pyHanko.
 
     `trusted_pems`: the certificates of the office whose report this claims to be; a signature

@@ -2,6 +2,7 @@
 office's trust anchor, unknown signer without it, invalid after any change; timestamps from a
 real time-stamping server run by the test."""
 
+import asyncio
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -314,3 +315,17 @@ def test_add_timestamp_later_keeps_old_and_new_copies_verifiable(office, alice, 
     assert verify_file(before).kind == MATCHES  # copies handed out before still verify
     event = Event.objects.get(action="report.timestamped")
     assert event.after["pdf_sha256"] == version.pdf_sha256
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(rendered, office_key):
+    # pyHanko's synchronous calls start an asyncio loop of their own; under an ASGI server
+    # or a browser-test driver one is already running in the thread.
+    key, pem = office_key
+
+    async def inside():
+        signed = signing.sign_pdf(
+            rendered, certificate_pem=pem, private_key=key, signer_name="OIG", reason="x"
+        )
+        return signing.inspect_pdf(signed, [pem])
+
+    assert asyncio.run(inside()).state == signing.VALID
