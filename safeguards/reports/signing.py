@@ -306,6 +306,28 @@ def _sha256(cert) -> str:
 _ACCEPTED_LATER = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES}
 
 
+def _gap_untouched(pdf: bytes, sig) -> bool:
+    """The bytes the signature cannot cover (its own /Contents, reserved with zero padding) are
+    exactly the signature written the way it was written: a changed padding byte, or a hex
+    digit's case, would otherwise go unnoticed."""
+    from asn1crypto import parser
+
+    try:
+        _, length, start, _ = (int(v) for v in sig.byte_range)
+        raw = pdf[length:start]
+        contents = bytes(sig.pkcs7_content)
+        header, body = parser.parse(contents)[3:5]
+    except Exception:
+        return False
+    used = len(header) + len(body)
+    if any(contents[used:]):
+        return False
+    return raw in (
+        b"<" + contents.hex().encode() + b">",
+        b"<" + contents.hex().upper().encode() + b">",
+    )
+
+
 def inspect_pdf(pdf: bytes, trusted_pems: list[str], tsa_pems: list[str] = ()) -> SignatureReport:
     return _outside_event_loop(_inspect_pdf, pdf, trusted_pems, tsa_pems)
 
@@ -395,6 +417,10 @@ def _inspect_pdf(pdf: bytes, trusted_pems: list[str], tsa_pems: list[str] = ()) 
             problem="The file was changed after it was signed (a later revision adds or alters "
             "content, not only timestamps).",
             **common,
+        )
+    if not all(_gap_untouched(pdf, each) for each in embedded):
+        return SignatureReport(
+            INVALID, problem="The space reserved for a signature was changed.", **common
         )
     if not last_reaches_end:
         return SignatureReport(
