@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safeguards.notifications",
     "safeguards.team",
     "safeguards.restricted",
+    "safeguards.followup",
 ]
 
 MIDDLEWARE = [

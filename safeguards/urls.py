@@ -14,5 +14,6 @@ urlpatterns = [
     path("notifications/", include("safeguards.notifications.urls")),
     path("", include("safeguards.team.urls")),
     path("restrictions/", include("safeguards.restricted.urls")),
+    path("", include("safeguards.followup.urls")),
     path("admin/", admin.site.urls),
 ]

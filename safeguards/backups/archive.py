@@ -51,6 +51,11 @@ MODEL_LABELS = [
     "team.reviewnote",
     "team.notereply",
     "team.reviewmark",
+    "followup.numberseries",
+    "followup.decision",
+    "followup.recommendation",
+    "followup.statusnote",
+    "followup.versionsummary",
     "audit.chainhead",
     "audit.event",
 ]

@@ -133,6 +133,10 @@ class ReportInput:
     office_address: str = ""
     office_time_zone: str = "UTC"
     executive_summary: str = ""
+    # The deployment's recommendations register and this approval's decision (DESIGN.md §10),
+    # already laid out by safeguards.followup.report.
+    recommendations: tuple[dict[str, Any], ...] = ()
+    decision: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +342,8 @@ def assemble(data: ReportInput) -> Report:
             for a in data.approvals
         ],
         "audit": {"events": data.audit_events, "head": data.audit_head},
+        "recommendations": [dict(row) for row in data.recommendations],
+        "decision": copy.deepcopy(data.decision),
     }
     return Report(
         content=content,

@@ -186,6 +186,12 @@ def report_input(
             )
         )
     frozen = report_version is not None
+    office = assessment.office
+    # Imported here: the follow-up app builds on the reports app.
+    from safeguards.followup.register import local_date
+    from safeguards.followup.report import decision_row, recommendation_rows
+
+    as_of_day = local_date(approved_at if frozen and approved_at else timezone.now(), office)
     return ReportInput(
         office=assessment.office.name,
         deployment=_deployment(assessment.deployment),
@@ -215,6 +221,8 @@ def report_input(
         office_address=assessment.office.address_line,
         office_time_zone=assessment.office.time_zone or "UTC",
         executive_summary=assessment.executive_summary,
+        recommendations=recommendation_rows(assessment.deployment_id, as_of_day),
+        decision=decision_row(assessment.pk, pending_only=True) if frozen else None,
     )
 
 

@@ -70,6 +70,10 @@ def freeze_report(assessment, approved_by) -> ReportVersion:
         approved_by_username=approved_by.get_username(),
         approved_at=approved_at,
     )
+    # Imported here: the follow-up app builds on the reports app.
+    from safeguards.followup.register import after_freeze
+
+    after_freeze(assessment, version, data)
     record(
         "report.frozen",
         actor=approved_by,

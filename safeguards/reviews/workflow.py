@@ -156,8 +156,12 @@ def return_to_draft(assessment: Assessment, by, comment: str) -> WorkflowStep:
         )
 
 
-def approve(assessment: Assessment, by) -> WorkflowStep:
-    """in_review -> approved by an approver who scored nothing in it; freezes a report version."""
+def approve(assessment: Assessment, by, decision=None) -> WorkflowStep:
+    """in_review -> approved by an approver who scored nothing in it; freezes a report version.
+
+    `decision` (a safeguards.followup.register.DecisionInput) carries the approver's
+    conditions and validity; the gaps' recommendations are numbered in the same transaction.
+    """
     with transaction.atomic():
         locked = _lock(assessment)
         problems = _role_problem(by, locked, Action.APPROVE, "an approver")
@@ -174,8 +178,10 @@ def approve(assessment: Assessment, by) -> WorkflowStep:
             raise WorkflowError(problems)
         step = _step(assessment, locked, StepKind.APPROVED, AssessmentStatus.APPROVED, by)
         # Imported here: the reports app assembles reports from reviews models.
+        from safeguards.followup.register import on_approval
         from safeguards.reports.freeze import freeze_report
 
+        on_approval(locked, by, step.at, decision)
         freeze_report(locked, approved_by=by)
         return step
 

@@ -7,6 +7,7 @@ against a snapshot of the database (rows, audit events, statuses, versions).
 """
 
 import copy
+import datetime
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,6 +181,32 @@ def reply_fields(w) -> dict:
 
 def login_fields(w) -> dict:
     return {"username": "alice", "password": "wrong password"}
+
+
+def recommendation_fields(w) -> dict:
+    return {
+        "priority": "high",
+        "agency_response": "concur",
+        "agency_response_text": "We agree and will publish the policy.",
+        "agency_response_date": "2026-11-20",
+        "agreed_action": "Publish the retention policy.",
+        "responsible_official": "Chief Privacy Officer",
+        "target_date": "2027-03-01",
+        "version": w.recommendation.version,
+    }
+
+
+def dated_note(w) -> dict:
+    return {"on": "2026-11-20", "text": "Letter from the agency received."}
+
+
+def closing(w) -> dict:
+    evidence = w.recommendation.deployment.evidence.order_by("pk").first()
+    return dated_note(w) | {"outcome": "close_implemented", "evidence": [evidence.pk]}
+
+
+def superseding(w) -> dict:
+    return dated_note(w) | {"superseded_by": w.resolvable.number}
 
 
 # --- the matrix -----------------------------------------------------------------------------
@@ -379,6 +406,46 @@ MATRIX: dict[str, Rule] = {
         office(404, 404, 302, 404, 404),
         writes=("reviewer",),
     ),
+    # Follow-up: members read the register, compare and portfolio; reviewers record responses,
+    # notes and resolutions; approvers close and supersede.
+    "followup:register": Rule(None, everyone(200), everyone(405)),
+    "followup:register_csv": Rule(None, everyone(200), everyone(405)),
+    "followup:recommendation": Rule("recommendation", READ, GET_ONLY),
+    "followup:recommendation_edit": Rule(
+        "recommendation",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=recommendation_fields,
+        writes=EDITORS,
+    ),
+    "followup:recommendation_note": Rule(
+        "recommendation", EDIT, office(404, 403, 302, 302, 302), data=dated_note, writes=EDITORS
+    ),
+    "followup:recommendation_resolve": Rule(
+        "resolvable", EDIT, office(404, 403, 302, 302, 302), data=dated_note, writes=EDITORS
+    ),
+    "followup:recommendation_reopen": Rule(
+        "resolved", EDIT, office(404, 403, 302, 302, 302), data=dated_note, writes=EDITORS
+    ),
+    "followup:recommendation_close": Rule(
+        "recommendation",
+        office(404, 403, 403, 200, 200),
+        office(404, 403, 403, 302, 302),
+        data=closing,
+        writes=APPROVERS,
+    ),
+    "followup:recommendation_supersede": Rule(
+        "recommendation",
+        office(404, 403, 403, 200, 200),
+        office(404, 403, 403, 302, 302),
+        data=superseding,
+        writes=APPROVERS,
+    ),
+    "followup:compare": Rule("approved_deployment", READ, GET_ONLY),
+    "followup:compare_csv": Rule("approved_deployment", READ, GET_ONLY),
+    "followup:compare_json": Rule("approved_deployment", READ, GET_ONLY),
+    "followup:portfolio": Rule(None, everyone(200), everyone(405)),
+    "followup:portfolio_csv": Rule(None, everyone(200), everyone(405)),
 }
 
 
@@ -411,12 +478,22 @@ class World:
     notification: Any = None
     membership: Any = None
     note: Any = None
+    # Recommendations numbered at the approval of `approved`: an open one, one whose agency
+    # agreed an action (so it can be resolved), and one resolved (so it can be reopened).
+    recommendation: Any = None
+    resolvable: Any = None
+    resolved: Any = None
+
+    @property
+    def approved_deployment(self):
+        return self.approved.deployment
 
 
 @pytest.fixture
 def world(
     framework, deployment, draft, in_review, approved, evidence_file, alice, bob, victor, olga
 ):
+    from safeguards.followup.models import Recommendation
     from safeguards.notifications import notify
 
     w = World(framework, deployment, draft, in_review, approved, evidence_file)
@@ -427,6 +504,15 @@ def world(
     (w.notification,) = notify(
         [alice], "assigned", "C1 is yours", url="/", office=deployment.office
     )
+    recs = list(Recommendation.objects.filter(deployment=approved.deployment).order_by("serial"))
+    agreed = {
+        "agreed_action": "Publish the policy.",
+        "responsible_official": "Chief Privacy Officer",
+        "target_date": datetime.date(2027, 3, 1),
+    }
+    Recommendation.objects.filter(pk__in=[recs[1].pk, recs[2].pk]).update(**agreed)
+    Recommendation.objects.filter(pk=recs[2].pk).update(status="resolved")
+    w.recommendation, w.resolvable, w.resolved = recs[:3]
     return w
 
 

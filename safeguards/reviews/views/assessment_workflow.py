@@ -41,8 +41,16 @@ def assessment_submit(request, pk):
 @require_POST
 def assessment_approve(request, pk):
     assessment = get_for_user(request.user, Assessment, Action.APPROVE, pk=pk)
+    # Imported here: the follow-up app builds on the reviews app.
+    from safeguards.followup.forms import DecisionForm
+
+    decision = DecisionForm(request.POST, deployment=assessment.deployment, prefix="decision")
+    if not decision.is_valid():
+        problems = [error for errors in decision.errors.values() for error in errors]
+        messages.error(request, "Not approved: " + " ".join(problems))
+        return redirect(assessment)
     try:
-        workflow.approve(assessment, request.user)
+        workflow.approve(assessment, request.user, decision.decision())
     except workflow.WorkflowError as error:
         _refused(request, "Not approved", error)
     else:

@@ -1,0 +1,70 @@
+"""The register and the decision as a report prints them (keys `recommendations`, `decision`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from . import states
+from .models import Decision, Recommendation
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def recommendation_rows(deployment_id: int, today: datetime.date) -> tuple[dict, ...]:
+    """Every recommendation of the deployment, in number order, as of `today`."""
+    recs = (
+        Recommendation.objects.filter(deployment_id=deployment_id)
+        .select_related("closure_proposed_by", "superseded_by")
+        .order_by("year", "serial")
+    )
+    rows = []
+    for rec in recs:
+        flags = rec.flags(today)
+        rows.append(
+            {
+                "number": rec.number,
+                "kind": rec.kind,
+                "criterion": rec.criterion_code or None,
+                "title": rec.criterion_title or None,
+                "text": rec.text,
+                "priority": rec.priority,
+                "status": rec.status,
+                "closure_proposed": rec.closure_proposed_by_id is not None and rec.is_live,
+                "agency_response": rec.agency_response,
+                "agency_response_text": rec.agency_response_text or None,
+                "agency_response_date": _date(rec.agency_response_date),
+                "agreed_action": rec.agreed_action or None,
+                "responsible_official": rec.responsible_official or None,
+                "target_date": _date(rec.target_date),
+                "opened_on": rec.opened_on.isoformat(),
+                "overdue": flags["overdue"],
+                "superseded_by": rec.superseded_by.number if rec.superseded_by_id else None,
+            }
+        )
+    return tuple(rows)
+
+
+def decision_row(assessment_id: int, *, pending_only: bool) -> dict | None:
+    """The decision made at this approval (the one not yet tied to a version when freezing)."""
+    decisions = Decision.objects.filter(assessment_id=assessment_id)
+    if pending_only:
+        decisions = decisions.filter(report_version__isnull=True)
+    decision = decisions.order_by("-pk").first()
+    if decision is None:
+        return None
+    conditions = list(decision.conditions.order_by("year", "serial").values_list("number", "text"))
+    return {
+        "decided_on": decision.decided_on.isoformat(),
+        "decided_by": decision.decided_by_username,
+        "with_reservations": bool(decision.reservations or conditions),
+        "reservations": decision.reservations or None,
+        "conditions": [{"number": number, "text": text} for number, text in conditions],
+        "validity": decision.validity or None,
+        "valid_until": _date(decision.valid_until),
+    }
+
+
+def label(status: str) -> str:
+    return states.STATUS_LABELS.get(status, status)
