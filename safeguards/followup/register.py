@@ -189,9 +189,8 @@ def on_approval(assessment, by, approved_at, decision: DecisionInput | None = No
             code=code,
             title=answer.criterion.title,
         )
-    if decision is None:
-        return None
-    return _decide(assessment, by, on, decision)
+    # Every approval is a decision, with or without reservations and a validity.
+    return _decide(assessment, by, on, decision or DecisionInput())
 
 
 def _decide(assessment, by, on, decision: DecisionInput) -> Decision:

@@ -23,6 +23,7 @@ CSV_COLUMNS = (
     "rationale",
     "recommendation",
     "evidence",
+    "recommendations",  # the register's numbers for the criterion, with their status
 )
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +57,10 @@ def _evidence_cell(items: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _register_cell(recs: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{rec['number']} ({rec['status']})" for rec in recs)
+
+
 def render_csv(data: dict[str, Any]) -> bytes:
     """UTF-8 with a byte-order mark, which spreadsheet programs need to read accents right."""
     titles = {category["code"]: category["title"] for category in data["categories"]}
@@ -63,12 +68,25 @@ def render_csv(data: dict[str, Any]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    register: dict[str | None, list[dict[str, Any]]] = {}
+    for rec in data.get("recommendations") or []:
+        register.setdefault(rec.get("criterion"), []).append(rec)
     for row in data["criteria"]:
         values = {
             **row,
             "category_title": titles.get(row["category"], ""),
             "gap_priority": priority.get(row["code"]),
             "evidence": _evidence_cell(row["evidence"]),
+            "recommendations": _register_cell(register.get(row["code"], [])),
+        }
+        writer.writerow([_cell(values.get(column)) for column in CSV_COLUMNS])
+    # Conditions of approval belong to no criterion: one row each, after the criteria.
+    for rec in register.get(None, []):
+        values = {
+            "code": rec["number"],
+            "title": "Condition of approval",
+            "recommendation": rec["text"],
+            "recommendations": _register_cell([rec]),
         }
         writer.writerow([_cell(values.get(column)) for column in CSV_COLUMNS])
     return out.getvalue().encode("utf-8-sig")
