@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safeguards.catalog.models import FrameworkVersion
 from safeguards.reports.data import live_report
 from safeguards.reports.models import ReportVersion
 from safeguards.reviews.models import Assessment
@@ -90,26 +89,15 @@ def load(spec: str, *, assessments=None, allow_files: bool = False) -> Source:
     raise Unusable(f"{spec}: give version:ASSESSMENT_ID:N or assessment:ID.")
 
 
-def _framework_version_id(data) -> int | None:
+def _ends(data) -> tuple[str, int]:
     framework = data.get("framework") or {}
-    return (
-        FrameworkVersion.objects.filter(
-            framework__slug=framework.get("slug"), version=framework.get("version")
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    return str(framework.get("slug")), framework.get("version")
 
 
 def comparison(old: Source, new: Source) -> compare.Comparison:
     if old.deployment_id != new.deployment_id:
         raise Unusable("The two reports are of different deployments.")
-    code_map = None
-    if old.data.get("framework") != new.data.get("framework"):
-        codes = [c["code"] for c in old.data["criteria"]]
-        code_map = matching.code_map_for(
-            _framework_version_id(old.data), _framework_version_id(new.data), codes
-        )
+    code_map = matching.code_map(_ends(old.data), _ends(new.data))
     return compare.compare(
         old.data, new.data, old_label=old.label, new_label=new.label, code_map=code_map
     )

@@ -199,3 +199,29 @@ def test_a_stale_edit_is_refused(approved, alice, field):
             else values | {field: "Second."},
             rec.version,
         )
+
+
+def test_framework_version_change_carries_through_the_mapping(
+    office, alice, bob, approved, monkeypatch
+):
+    from safeguards.catalog import mapping
+
+    renamed = mapping.parse_mapping(
+        """
+schema: safeguards.framework-mapping/1
+from: {slug: followup-framework, version: 1}
+to: {slug: followup-framework, version: 2}
+entries:
+  - {from: C1-3, to: C2-3, relation: same}
+  - {from: C2-1, relation: retired}
+"""
+    )
+    monkeypatch.setattr(mapping, "shipped_mappings", lambda: (renamed,))
+    newer = make_framework(slug="followup-framework", version=2, categories=2, per_category=3)
+    number = Recommendation.objects.get(criterion_code="C1-3").number
+    reassess(approved, alice, bob, {"C2-3": "met"}, framework_version=newer)
+    rec = Recommendation.objects.get(number=number)
+    assert rec.criterion_code == "C2-3" and rec.framework_version == newer
+    assert rec.closure_proposed_by is not None
+    retired = Recommendation.objects.filter(criterion_code="C2-1").order_by("serial").first()
+    assert retired.framework_version == approved.framework_version, "left where it was"
