@@ -428,6 +428,10 @@ def view(
     executive = paragraphs(data["assessment"].get("executive_summary"))
     if executive:
         result["executive_summary"] = executive
+    # The recommendations register and the decision (schema 2, DESIGN.md §10).
+    from safeguards.followup.printing import register_view
+
+    result.update(register_view(data))
     return result
 
 

@@ -1,0 +1,65 @@
+"""The register and the decision as the printed (Typst) report shows them, from the report
+JSON alone. Pure: no Django."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import states
+
+PRIORITY_LABELS = {
+    "condition": "Condition",
+    "critical": "Critical",
+    "high": "High",
+    "medium": "Medium",
+    "low": "Low",
+}
+
+
+def register_view(data: dict[str, Any]) -> dict[str, Any]:
+    """`register` (and `decision`, when the report has one) for the printed view; nothing
+    for reports made before the register existed."""
+    if "recommendations" not in data:
+        return {}
+    rows = []
+    for rec in data["recommendations"]:
+        status = states.STATUS_LABELS.get(rec["status"], rec["status"])
+        if rec.get("closure_proposed"):
+            status += ", closure proposed"
+        if rec.get("superseded_by"):
+            status += f" by {rec['superseded_by']}"
+        action = rec.get("agreed_action") or ""
+        if action and rec.get("responsible_official"):
+            action += f" ({rec['responsible_official']})"
+        response = states.RESPONSE_LABELS.get(rec["agency_response"], rec["agency_response"])
+        if rec.get("agency_response_date"):
+            response += f" ({rec['agency_response_date']})"
+        target = rec.get("target_date") or "—"
+        rows.append(
+            {
+                "number": rec["number"],
+                "criterion": rec.get("criterion") or "Condition",
+                "priority": PRIORITY_LABELS.get(rec["priority"], rec["priority"]),
+                "text": rec["text"],
+                "action": action,
+                "status": status,
+                "response": response,
+                "target": target + (" — overdue" if rec.get("overdue") else ""),
+            }
+        )
+    view: dict[str, Any] = {"register": rows}
+    decision = data.get("decision")
+    if decision:
+        validity = decision.get("validity")
+        view["decision"] = {
+            "decided_on": decision["decided_on"],
+            "decided_by": decision["decided_by"],
+            "with_reservations": bool(decision.get("with_reservations")),
+            "reservations": decision.get("reservations") or "",
+            "validity": states.VALIDITY_LABELS.get(validity, "").lower() if validity else "",
+            "valid_until": decision.get("valid_until") or "",
+            "conditions": [
+                {"number": c["number"], "text": c["text"]} for c in decision.get("conditions", [])
+            ],
+        }
+    return view
