@@ -11,8 +11,6 @@ import sys
 import threading
 from unittest import mock
 
-PDF = b"%PDF-1.7\n%%EOF\n"
-
 
 def run(approvals: int = 4) -> dict:
     from django.contrib.auth import get_user_model
@@ -44,7 +42,9 @@ def run(approvals: int = 4) -> dict:
         finally:
             connection.close()
 
-    with mock.patch("safeguards.reports.freeze.render_pdf", return_value=PDF):
+    from tests.security.conftest import ONE_PAGE_PDF
+
+    with mock.patch("safeguards.reports.freeze.render_pdf", return_value=ONE_PAGE_PDF):
         threads = [threading.Thread(target=approve, args=(n,)) for n in range(approvals)]
         for thread in threads:
             thread.start()

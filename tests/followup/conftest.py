@@ -8,8 +8,7 @@ from django.utils import timezone
 from safeguards.reviews import workflow
 from safeguards.reviews.models import Answer
 from tests.reports.builders import answered_assessment
-
-PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+from tests.security.conftest import ONE_PAGE_PDF as PDF  # a blank page the approval can sign
 
 
 @pytest.fixture(autouse=True)

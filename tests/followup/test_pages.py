@@ -183,7 +183,9 @@ def test_approval_form_takes_conditions_and_validity(client_for, bob, office, al
     assert 'name="decision-validity"' in overview
     from unittest import mock
 
-    with mock.patch("safeguards.reports.freeze.render_pdf", return_value=b"%PDF-1.7\n%%EOF\n"):
+    from .conftest import PDF
+
+    with mock.patch("safeguards.reports.freeze.render_pdf", return_value=PDF):
         response = client.post(
             reverse("reviews:assessment_approve", args=[assessment.pk]),
             {
