@@ -212,14 +212,21 @@ schema: safeguards.framework-mapping/1
 from: {slug: followup-framework, version: 1}
 to: {slug: followup-framework, version: 2}
 entries:
+  - {from: C1-1, to: C1-1, relation: same}
+  - {from: C1-2, to: C1-2, relation: same}
   - {from: C1-3, to: C2-3, relation: same}
   - {from: C2-1, relation: retired}
+  - {from: C2-2, to: C2-2, relation: same}
+  - {from: C2-3, relation: retired}
+  - {to: [C1-3, C2-1], relation: new}
 """
     )
     monkeypatch.setattr(mapping, "shipped_mappings", lambda: (renamed,))
     newer = make_framework(slug="followup-framework", version=2, categories=2, per_category=3)
     number = Recommendation.objects.get(criterion_code="C1-3").number
-    reassess(approved, alice, bob, {"C2-3": "met"}, framework_version=newer)
+    # C1-3 and C2-1 are new criteria of version 2: answered afresh.
+    changes = {"C2-3": "met", "C1-3": "met", "C2-1": "met"}
+    reassess(approved, alice, bob, changes, framework_version=newer)
     rec = Recommendation.objects.get(number=number)
     assert rec.criterion_code == "C2-3" and rec.framework_version == newer
     assert rec.closure_proposed_by is not None
