@@ -226,6 +226,7 @@ def render_pdf(
     paper: str = "letter",
     logo: bytes | None = None,
     site_url: str | None = None,
+    template: str = "report.typ",
 ) -> bytes:
     """The PDF of one report (its full JSON document, fingerprint included).
 
@@ -234,13 +235,19 @@ def render_pdf(
     view = print_view(data, paper=paper, logo=logo, site_url=site_url)
     return run_limited(
         compile_typst,
-        "report.typ",
+        template,
         view,
         canonical.canonical_json(data),
         standards=ARCHIVAL_STANDARDS if archival else DRAFT_STANDARDS,
         timestamp=_timestamp(data.get("generated_at")),
         logo=logo,
     )
+
+
+def render_summary(data: dict, **options) -> bytes:
+    """The one-page summary (same data, same attachment; PDF/A-3a too for approved versions)."""
+    archival = data["status"] == "approved"
+    return render_pdf(data, archival=archival, template="summary.typ", **options)
 
 
 def cache_dir() -> Path:

@@ -386,6 +386,8 @@ def view(
         "deployment": data["deployment"]["name"],
         "assessment": data["assessment"]["title"],
         "facts": _facts(data, _status_text(data)),
+        "as_of": long_date(data["assessment"]["as_of"]),
+        "status_text": _status_text(data),
         "verdict": {
             "label": verdict_label(verdict),
             "sentence": VERDICT_SENTENCES.get(verdict, ""),
@@ -425,6 +427,7 @@ def view(
         "generated": local_time(data.get("generated_at"), zone),
         "verify_url": verify_url(site_url, fingerprint) if site_url else "",
     }
+    result["open_recommendations"] = open_recommendations(data, gaps)
     executive = paragraphs(data["assessment"].get("executive_summary"))
     if executive:
         result["executive_summary"] = executive
@@ -433,6 +436,29 @@ def view(
 
     result.update(register_view(data))
     return result
+
+
+OPEN_STATUSES = ("open", "resolved")
+
+
+def open_recommendations(data: dict[str, Any], gaps: list[dict[str, Any]]) -> list[dict]:
+    """What the office asks the operator to do: the register's open items when the report
+    carries one, else each gap's recommendation."""
+    register = data.get("recommendations")
+    if isinstance(register, list):
+        items = []
+        for item in register:
+            if not isinstance(item, dict) or item.get("status", "open") not in OPEN_STATUSES:
+                continue
+            text = item.get("text") or item.get("recommendation") or ""
+            ref = item.get("number") or item.get("code") or item.get("criterion") or ""
+            items.append({"ref": str(ref), "text": " ".join(paragraphs(str(text)))})
+        return items
+    return [
+        {"ref": gap["code"], "text": " ".join(gap["recommendation"])}
+        for gap in gaps
+        if gap["recommendation"]
+    ]
 
 
 def printable(value: Any, keep: frozenset[str] = frozenset({"paper", "logo", "band"})) -> Any:

@@ -6,6 +6,8 @@ app_name = "reports"
 urlpatterns = [
     path("assessments/<int:pk>/", views.report_page, name="assessment_report"),
     path("assessments/<int:pk>/report.pdf", views.current_pdf, name="pdf"),
+    path("assessments/<int:pk>/summary.pdf", views.current_summary, name="summary_pdf"),
+    path("assessments/<int:pk>/report.docx", views.current_docx, name="docx"),
     path("assessments/<int:pk>/report.json", views.current_json, name="json"),
     path("assessments/<int:pk>/report.csv", views.current_csv, name="csv"),
     path(

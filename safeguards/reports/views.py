@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -13,7 +14,7 @@ from safeguards.accounts.permissions import get_for_user, office_ids
 from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
 
-from . import disclosure, pdf
+from . import disclosure, pdf, word
 from .data import live_report
 from .exports import render_csv, render_json
 from .forms import FingerprintForm, ReportFileForm
@@ -21,6 +22,7 @@ from .present import presentation
 from .verify import verify_file, verify_fingerprint
 
 logger = logging.getLogger(__name__)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _assessment(request, pk):
@@ -113,6 +115,30 @@ def current_pdf(request, pk):
 
 def _label_of(version, public: bool) -> str:
     return f"v{version.number}" + ("-public" if public else "")
+
+
+@require_GET
+def current_summary(request, pk):
+    """The one-page summary of the current report (latest approved version, else the draft)."""
+    assessment = _assessment(request, pk)
+    _, data = _current_data(assessment, restricted.wants_public(request, assessment))
+    try:
+        content = pdf.render_summary(disclosure.readable(data), **pdf.letterhead(assessment.office))
+    except pdf.RenderFailed:
+        logger.exception("Summary PDF of assessment %s could not be rendered", assessment.pk)
+        return render(request, "reports/pdf_failed.html", {"assessment": assessment}, status=503)
+    label = f"{_label(data)}-summary"
+    return _download(content, "application/pdf", assessment, label, "pdf")
+
+
+@require_GET
+def current_docx(request, pk):
+    assessment = _assessment(request, pk)
+    _, data = _current_data(assessment, restricted.wants_public(request, assessment))
+    content = word.render_docx(
+        disclosure.readable(data), paper=assessment.office.paper_size or "letter", site_url=settings.SITE_URL
+    )
+    return _download(content, DOCX_TYPE, assessment, _label(data), "docx")
 
 
 @require_GET

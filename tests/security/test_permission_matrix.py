@@ -324,6 +324,8 @@ MATRIX: dict[str, Rule] = {
     ),
     "reports:assessment_report": Rule("approved", READ, GET_ONLY),
     "reports:pdf": Rule("approved", READ, GET_ONLY),
+    "reports:summary_pdf": Rule("approved", READ, GET_ONLY),
+    "reports:docx": Rule("approved", READ, GET_ONLY),
     "reports:json": Rule("approved", READ, GET_ONLY),
     "reports:csv": Rule("approved", READ, GET_ONLY),
     "reports:version_pdf": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),

@@ -1,16 +1,21 @@
-"""Write an assessment's report as PDF, JSON or CSV: the current one or a frozen version."""
+"""Write an assessment's report as PDF, one-page summary, DOCX, JSON, CSV or OSCAL: the
+current one or a frozen version."""
 
+import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguards.reports import disclosure, pdf
+from safeguards.reports import disclosure, oscal, pdf, word
 from safeguards.reports.data import live_report
 from safeguards.reports.exports import render_csv, render_json
 from safeguards.reports.models import ReportVersion
 from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
+
+FORMATS = ["pdf", "summary", "docx", "json", "csv", "oscal-ar", "oscal-poam"]
 
 
 class Command(BaseCommand):
@@ -21,7 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("assessment_id", type=int)
-        parser.add_argument("--format", choices=["pdf", "json", "csv"], default="json")
+        parser.add_argument("--format", choices=FORMATS, default="json")
         parser.add_argument("--report-version", type=int, dest="number")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument(
@@ -59,10 +64,31 @@ class Command(BaseCommand):
                 if not public:
                     return version.canonical_json.encode()
                 return render_json(restricted.frozen_data(version, True))
-            return render_csv(disclosure.readable(restricted.frozen_data(version, public)))
-        data = restricted.draft_data(assessment, live_report(assessment).as_dict(), public)
+            data = restricted.frozen_data(version, public)
+        else:
+            data = restricted.draft_data(assessment, live_report(assessment).as_dict(), public)
         if format == "csv":
             return render_csv(disclosure.readable(data))
+        layout = pdf.letterhead(assessment.office)
         if format == "pdf":
-            return pdf.render_pdf(data, **pdf.letterhead(assessment.office))
+            return pdf.render_pdf(data, **layout)
+        shown = disclosure.readable(data)
+        if format == "summary":
+            return pdf.render_summary(shown, **layout)
+        if format == "docx":
+            return word.render_docx(shown, paper=layout["paper"], site_url=settings.SITE_URL)
+        if format == "oscal-ar":
+            return oscal.render(oscal.assessment_results(self.results(assessment, version, shown)))
+        if format == "oscal-poam":
+            return oscal.render(oscal.plan_of_action(shown))
         return render_json(data) if format == "json" else render_csv(data)
+
+    def results(self, assessment, version, data) -> list[dict]:
+        """One result per approved version up to the one asked for; a draft's own otherwise."""
+        if version is None:
+            return [data]
+        frozen = ReportVersion.objects.filter(assessment=assessment, number__lte=version.number)
+        return [
+            json.loads(text)
+            for text in frozen.order_by("number").values_list("canonical_json", flat=True)
+        ]
