@@ -6,6 +6,7 @@ Working from the JSON means a frozen version is shown from exactly what was appr
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -58,23 +59,28 @@ def percent_text(rate: float | int | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.1f} %"
 
 
-def _bar_colour(score: float | int, thresholds: dict[str, int]) -> str:
-    if score >= thresholds["adequate"]:
-        return "#2e6b30"
-    if score >= thresholds["significant_gaps"]:
-        return "#8a6100"
-    return "#a4262c"
+BAND_COLOURS = {"adequate": "#2e6b30", "gaps": "#8a6100", "inadequate": "#a4262c"}
+LABEL_CHARACTERS = 34  # per line of a category label; longer labels wrap, never cut
 
 
 def category_chart(categories: list[dict[str, Any]], thresholds: dict[str, int]) -> str:
     """A horizontal bar chart of category scores as inline SVG markup (already escaped).
 
-    Presentation attributes only (no style attributes: the page's CSP forbids them); the
-    <title> and <desc> give screen readers the same figures as the bars.
+    Full labels, wrapped onto as many lines as they need (left-aligned, so none runs off the
+    edge); each bar coloured by its band (adequate, significant gaps, inadequate), with a
+    legend. Presentation attributes only (no style attributes: the page's CSP forbids them);
+    the <title> and <desc> give screen readers the same figures as the bars.
     """
-    label_w, bar_w, row_h, top = 250, 330, 26, 30
-    width = label_w + bar_w + 60
-    height = top + row_h * len(categories) + 10
+    label_w, bar_w, line_h, top, legend_h = 270, 300, 15, 30, 28
+    width = label_w + bar_w + 56
+    rows = []
+    y = top
+    for category in categories:
+        lines = textwrap.wrap(f"{category['code']} {category['title']}", LABEL_CHARACTERS) or [""]
+        height = max(26, line_h * len(lines) + 10)
+        rows.append((category, lines, y, height))
+        y += height
+    height = y + legend_h
     described = "; ".join(f"{c['code']} {c['title']}: {score_text(c['score'])}" for c in categories)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
@@ -89,35 +95,64 @@ def category_chart(categories: list[dict[str, Any]], thresholds: dict[str, int])
     ):
         x = label_w + bar_w * value / 100
         parts.append(
-            f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{height - 6}" stroke="#555" '
+            f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{y}" stroke="#555" '
             f'stroke-dasharray="3 3" stroke-width="1"/>'
             f'<text x="{x:.1f}" y="{top - 12}" text-anchor="middle" fill="#333" font-size="10">'
             f"{escape(name)} {value}</text>"
         )
-    for index, category in enumerate(categories):
-        y = top + index * row_h
-        label = f"{category['code']} {category['title']}"
-        if len(label) > 38:
-            label = label[:37] + "…"
+    for category, lines, row_y, row_h in rows:
+        middle = row_y + row_h / 2
+        first = middle - (len(lines) - 1) * line_h / 2 + 4
+        tspans = "".join(
+            f'<tspan x="4" y="{first + index * line_h:.1f}">{escape(text)}</tspan>'
+            for index, text in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="#111">'
-            f"{escape(label)}</text>"
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="16" fill="#eceff3"/>'
+            f'<text fill="#111">{tspans}</text>'
+            f'<rect x="{label_w}" y="{middle - 8:.1f}" width="{bar_w}" height="16" '
+            f'fill="#eceff3"/>'
         )
         score = category["score"]
         if score is None:
             parts.append(
-                f'<text x="{label_w + 6}" y="{y + 16}" fill="#333">n/a (no applicable '
+                f'<text x="{label_w + 6}" y="{middle + 4:.1f}" fill="#333">n/a (no applicable '
                 f"criteria)</text>"
             )
             continue
+        colour = BAND_COLOURS[printed_band(score, thresholds)]
         parts.append(
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w * score / 100:.1f}" height="16" '
-            f"fill={quoteattr(_bar_colour(score, thresholds))}/>"
-            f'<text x="{label_w + bar_w + 6}" y="{y + 16}" fill="#111">{score_text(score)}</text>'
+            f'<rect x="{label_w}" y="{middle - 8:.1f}" width="{bar_w * score / 100:.1f}" '
+            f'height="16" fill={quoteattr(colour)}/>'
+            f'<text x="{label_w + bar_w + 6}" y="{middle + 4:.1f}" fill="#111">'
+            f"{score_text(score)}</text>"
         )
+    legend_y = y + 18
+    x = 4
+    for band, text in (
+        ("adequate", f"adequate ({thresholds['adequate']} or more)"),
+        (
+            "gaps",
+            f"significant gaps ({thresholds['significant_gaps']} to below "
+            f"{thresholds['adequate']})",
+        ),
+        ("inadequate", f"inadequate (below {thresholds['significant_gaps']})"),
+    ):
+        parts.append(
+            f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" '
+            f"fill={quoteattr(BAND_COLOURS[band])}/>"
+            f'<text x="{x + 14}" y="{legend_y}" fill="#333" font-size="10">{escape(text)}</text>'
+        )
+        x += 14 + 6 * len(text) + 14
     parts.append("</svg>")
     return "".join(parts)
+
+
+def printed_band(score: float | int, thresholds: dict[str, int]) -> str:
+    if score >= thresholds["adequate"]:
+        return "adequate"
+    if score >= thresholds["significant_gaps"]:
+        return "gaps"
+    return "inadequate"
 
 
 def _criterion_row(
@@ -190,8 +225,11 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
         }
         for category in data["categories"]
     ]
+    from . import printed  # printed builds on this module's labels
+
     counts = summary["counts"]
     fingerprint = data.get("fingerprint", "")
+    zone = (data.get("office") or {}).get("time_zone") or "UTC"
     return {
         "report": data,
         "is_draft": data["status"] != "approved",
@@ -215,8 +253,16 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
         "evidence": list(register.values()),
         "chart": category_chart(data["categories"], data["framework"]["thresholds"]),
         "approvals": [
-            {**approval, "role_label": ROLE_LABELS.get(approval["role"], approval["role"])}
+            {
+                **approval,
+                "role_label": ROLE_LABELS.get(approval["role"], approval["role"]),
+                "name": approval.get("name") or approval["username"],
+                "when": printed.local_time(approval.get("at"), zone),
+            }
             for approval in data["approvals"]
         ],
+        "time_zone": zone,
+        "question_closing": printed.QUESTION_CLOSING,
+        "executive_summary": printed.paragraphs(data["assessment"].get("executive_summary")),
         "weights": scoring.DEFAULT_WEIGHTS,
     }

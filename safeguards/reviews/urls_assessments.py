@@ -4,7 +4,7 @@ from django.urls import path
 
 from .views import assessment_category as category
 from .views import assessment_workflow as steps
-from .views import assessments
+from .views import assessments, executive_summary
 
 urlpatterns = [
     path("assessments/", assessments.assessment_list, name="assessment_list"),
@@ -29,6 +29,11 @@ urlpatterns = [
         "assessments/<int:pk>/next-unanswered/",
         assessments.assessment_next_unanswered,
         name="assessment_next_unanswered",
+    ),
+    path(
+        "assessments/<int:pk>/executive-summary/",
+        executive_summary.assessment_executive_summary,
+        name="assessment_executive_summary",
     ),
     path("assessments/<int:pk>/submit/", steps.assessment_submit, name="assessment_submit"),
     path("assessments/<int:pk>/return/", steps.assessment_return, name="assessment_return"),

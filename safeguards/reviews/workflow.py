@@ -385,3 +385,35 @@ def start_from(source: Assessment, framework_version, *, title: str, as_of, by) 
             suggested=suggested,
         )
     return result
+
+
+EXECUTIVE_SUMMARY_MAX_LENGTH = 10000
+
+
+def edit_executive_summary(assessment: Assessment, by, text: str) -> None:
+    """Change a draft's executive summary (printed first in every format of its report)."""
+    text = (text or "").strip().replace("\r\n", "\n")
+    with transaction.atomic():
+        locked = _lock(assessment)
+        problems = _role_problem(by, locked, Action.EDIT, "a reviewer or approver")
+        problems += _status_problem(locked, AssessmentStatus.DRAFT, "edited")
+        if len(text) > EXECUTIVE_SUMMARY_MAX_LENGTH:
+            problems.append(
+                f"Keep the executive summary under {EXECUTIVE_SUMMARY_MAX_LENGTH} characters."
+            )
+        if problems:
+            raise WorkflowError(problems)
+        before = locked.executive_summary
+        if before == text:
+            return
+        locked.executive_summary = assessment.executive_summary = text
+        locked.save(update_fields=["executive_summary", "updated_at"])
+        record(
+            "assessment.executive_summary_edited",
+            actor=by,
+            office=locked.office_id,
+            target=locked,
+            assessment=locked,
+            before={"executive_summary": before},
+            after={"executive_summary": text},
+        )

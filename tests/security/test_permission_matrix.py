@@ -121,6 +121,10 @@ def comment(w) -> dict:
     return {"comment": "Clause 4 needs a citation."}
 
 
+def executive_summary(w) -> dict:
+    return {"executive_summary": "The agency bought a year of face search without a policy."}
+
+
 def import_file(w) -> dict:
     doc = {
         "schema": "safeguards.assessment-import/1",
@@ -295,6 +299,13 @@ MATRIX: dict[str, Rule] = {
         kwargs={"code": "C1"},
     ),
     "reviews:assessment_next_unanswered": Rule("draft", JUMP, JUMP),
+    "reviews:assessment_executive_summary": Rule(
+        "draft",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=executive_summary,
+        writes=EDITORS,
+    ),
     # Submitting an incomplete draft is refused with a message (302 back, nothing changed).
     "reviews:assessment_submit": Rule("draft", POST_ONLY, office(404, 403, 302, 302, 302)),
     "reviews:assessment_return": Rule(

@@ -151,3 +151,17 @@ class StepCommentForm(forms.Form):
 
 class ReassessForm(AssessmentStartForm):
     """Start a new assessment from an earlier one: same version or the framework's newest."""
+
+
+class ExecutiveSummaryForm(forms.Form):
+    executive_summary = forms.CharField(
+        label="Executive summary",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=(
+            "A few paragraphs for readers who will read nothing else: what was assessed, the "
+            "verdict and the main gaps. Printed first in the PDF, the summary, the Word copy "
+            "and the web page; blank lines separate paragraphs."
+        ),
+    )
