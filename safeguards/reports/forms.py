@@ -1,6 +1,12 @@
-"""Forms of the verification page."""
+"""Forms of the verification page and of the office's letterhead."""
+
+from zoneinfo import available_timezones
 
 from django import forms
+
+from safeguards.accounts.models import Office
+
+from .pdf import MAX_LOGO_BYTES, logo_problem
 
 # An approved PDF of the largest framework is a few hundred kilobytes; 20 MB leaves room for
 # re-saved copies without letting anyone make the server parse something huge.
@@ -29,4 +35,63 @@ class ReportFileForm(forms.Form):
             )
         if upload.size == 0:
             raise forms.ValidationError("This file is empty.")
+        return upload
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())]
+
+
+class LetterheadForm(forms.ModelForm):
+    """The office's letterhead and report settings, as printed on its reports."""
+
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Sign-off times in reports are printed in this zone, to the minute.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    class Meta:
+        model = Office
+        fields = ["name", "address_line", "logo", "time_zone", "paper_size", "attestation_text"]
+        labels = {
+            "name": "Office name",
+            "address_line": "Address line",
+            "paper_size": "Paper size of PDF reports",
+            "attestation_text": "Approver's attestation",
+        }
+        help_texts = {
+            "address_line": "One line under the office name, e.g. the street address.",
+            "logo": "PNG or JPEG, at most 2 MB; printed at the top of every report's cover.",
+            "attestation_text": "The statement an approver confirms when approving a report.",
+        }
+        widgets = {
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+            "attestation_text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+        # The logo's own "clear" box is replaced by remove_logo, which says what it does.
+        self.fields["logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg"})
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the office's name.")
+        return name
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if (
+            upload
+            and upload is not getattr(self.instance, "logo", None)
+            and hasattr(upload, "content_type")
+        ):
+            content = upload.read(MAX_LOGO_BYTES + 1)
+            upload.seek(0)
+            problem = logo_problem(content)
+            if problem:
+                raise forms.ValidationError(problem)
         return upload

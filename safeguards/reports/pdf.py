@@ -292,9 +292,45 @@ def letterhead(office) -> dict:
     if office.logo:
         try:
             with office.logo.open("rb") as handle:
-                logo = handle.read(2 * 1024 * 1024 + 1)
+                logo = handle.read(MAX_LOGO_BYTES + 1)
         except OSError:
             logo = None  # a missing logo file must not stop a report
-        if logo is not None and (len(logo) > 2 * 1024 * 1024 or not logo_kind(logo)):
+        # Checked at upload; checked again (cached) so a damaged file cannot stop a report.
+        if logo is not None and logo_problem(logo):
             logo = None
     return {"paper": office.paper_size or "letter", "logo": logo}
+
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+_LOGO_CHECK = '#image("logo.{kind}", height: 1cm, alt: "logo")\n'
+
+
+@cache
+def _logo_renders(digest: str, kind: str, content: bytes) -> bool:
+    with tempfile.TemporaryDirectory(prefix="safeguards-logo-") as root:
+        Path(root, f"logo.{kind}").write_bytes(content)
+        Path(root, "check.typ").write_text(_LOGO_CHECK.format(kind=kind))
+        try:
+            typst.compile(
+                os.path.join(root, "check.typ"),
+                root=root,
+                format="pdf",
+                font_paths=[str(FONTS)],
+                ignore_system_fonts=True,
+            )
+        except typst.TypstError:
+            return False
+    return True
+
+
+def logo_problem(content: bytes) -> str | None:
+    """Why `content` cannot be the letterhead logo, or None: it must be a PNG or JPEG of at
+    most 2 MB that the PDF engine itself decodes (not just a file named .png)."""
+    if len(content) > MAX_LOGO_BYTES:
+        return f"The logo must be at most {MAX_LOGO_BYTES // 2**20} MB."
+    kind = logo_kind(content)
+    if kind is None:
+        return "The logo must be a PNG or JPEG image."
+    if not _logo_renders(canonical.sha256_hex(content), kind, content):
+        return "This file is not a readable PNG or JPEG image."
+    return None

@@ -428,6 +428,7 @@ def view(
         "verify_url": verify_url(site_url, fingerprint) if site_url else "",
     }
     result["open_recommendations"] = open_recommendations(data, gaps)
+    result["brief"] = brief(result)
     executive = paragraphs(data["assessment"].get("executive_summary"))
     if executive:
         result["executive_summary"] = executive
@@ -439,6 +440,43 @@ def view(
 
 
 OPEN_STATUSES = ("open", "resolved")
+# The one-page summary: at most this many items per list, each cut to BRIEF_CHARACTERS.
+BRIEF_LIMITS = {"red_lines": 4, "gaps": 5, "recommendations": 4, "questions": 3}
+BRIEF_CHARACTERS = 110
+
+
+def shorten(text: str, limit: int = BRIEF_CHARACTERS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def brief(view: dict[str, Any]) -> dict[str, Any]:
+    """The lists of the one-page summary: the first few items, each short; with the totals."""
+    red = view["breaches"] + view["not_demonstrated"]
+    lists = {
+        "red_lines": [
+            {"code": g["code"], "text": shorten(f"{g['title']} — {g['red_line']}")} for g in red
+        ],
+        "gaps": [
+            {"code": g["code"], "text": shorten(f"{g['title']} ({g['severity']}, {g['status']})")}
+            for g in view["gaps"]
+        ],
+        "recommendations": [
+            {"code": o["ref"], "text": shorten(o["text"])} for o in view["open_recommendations"]
+        ],
+        "questions": [
+            {"code": q["code"], "text": shorten(q["question"])} for q in view["questions"]
+        ],
+    }
+    return {
+        name: {
+            "items": items[: BRIEF_LIMITS[name]],
+            "more": max(0, len(items) - BRIEF_LIMITS[name]),
+        }
+        for name, items in lists.items()
+    }
 
 
 def open_recommendations(data: dict[str, Any], gaps: list[dict[str, Any]]) -> list[dict]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import letterhead, views
 
 app_name = "reports"
 urlpatterns = [
@@ -24,6 +24,11 @@ urlpatterns = [
         "assessments/<int:pk>/versions/<int:number>/report.csv",
         views.version_csv,
         name="version_csv",
+    ),
+    path(
+        "offices/<slug:slug>/letterhead/",
+        letterhead.office_letterhead,
+        name="office_letterhead",
     ),
     path("verify/", views.verify, name="verify"),
     path("verify/fingerprint/", views.verify_fingerprint_view, name="verify_fingerprint"),

@@ -84,6 +84,25 @@ def test_backup_then_restore_gives_back_the_same_records(filled, tmp_path, setti
     assert "events" in out  # verify_audit ran and reported the intact chain
 
 
+def test_an_office_logo_is_backed_up_and_restored(filled, tmp_path, settings):
+    from safeguards.accounts.models import Office
+
+    office = Office.objects.get(pk=filled.office_id)
+    office.logo.save("seal.png", ContentFile(b"\x89PNG\r\n\x1a\nnot really"))
+    name = office.logo.name
+    archive = tmp_path / "backup.zip"
+    run("backup", str(archive))
+    with zipfile.ZipFile(archive) as opened:
+        assert f"evidence/{name}" in opened.namelist()
+    empty_database(settings, tmp_path)
+
+    run("restore", str(archive))
+
+    restored = Office.objects.get(pk=office.pk)
+    assert restored.logo.name == name
+    assert restored.logo.read() == b"\x89PNG\r\n\x1a\nnot really"
+
+
 def test_restored_report_versions_keep_their_fingerprints_and_bytes(filled, tmp_path, settings):
     frozen = ReportVersion.objects.get()
     fingerprint, pdf = frozen.fingerprint, bytes(frozen.pdf)

@@ -247,3 +247,28 @@ def test_export_report_lists_the_formats_in_its_help():
     )
     for fmt in ("pdf", "summary", "docx", "json", "csv", "oscal-ar", "oscal-poam"):
         assert fmt in result.stdout
+
+
+def test_summary_stays_on_one_page_with_long_texts_and_many_red_lines():
+    from dataclasses import replace
+
+    from safeguards.reports.assemble import assemble
+
+    from .samples import sample_input
+
+    source = sample_input(categories=6, per_category=9, version=1)
+    long = "A very long sentence about what the operator has not shown, " * 8
+    criteria = tuple(
+        replace(
+            row,
+            red_line=index % 3 == 0,
+            title=long[:180],
+            question=long[:400],
+            recommendation=long if row.status != "met" else "",
+        )
+        for index, row in enumerate(source.criteria)
+    )
+    data = assemble(replace(source, criteria=criteria)).as_dict()
+    raw = pdf.render_summary(data, site_url="https://oig.example.gov")
+    assert len(PdfReader(io.BytesIO(raw)).pages) == 1
+    assert "more red lines in the full report" in pdf_text(raw)

@@ -125,6 +125,16 @@ def executive_summary(w) -> dict:
     return {"executive_summary": "The agency bought a year of face search without a policy."}
 
 
+def letterhead_fields(w) -> dict:
+    return {
+        "name": "Office of Inspector General",
+        "address_line": "245 Murray Lane SW",
+        "time_zone": "America/New_York",
+        "paper_size": "letter",
+        "attestation_text": "I approve this report.",
+    }
+
+
 def import_file(w) -> dict:
     doc = {
         "schema": "safeguards.assessment-import/1",
@@ -343,6 +353,14 @@ MATRIX: dict[str, Rule] = {
     "reports:version_json": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     "reports:version_csv": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     # Verification answers anyone signed in; another office learns only "it matches".
+    # The letterhead is the office admin's; a member of another office gets 404.
+    "reports:office_letterhead": Rule(
+        "office",
+        office(404, 403, 403, 403, 200),
+        office(404, 403, 403, 403, 302),
+        data=letterhead_fields,
+        writes=("admin",),
+    ),
     "reports:verify": Rule(None, everyone(200), everyone(405)),
     # Restricted marks: members see them; editors change them until approval.
     "restricted:assessment": Rule("draft", READ, GET_ONLY),
@@ -535,6 +553,8 @@ def url_for(name: str, rule: Rule, w: World, missing: bool = False) -> str:
         kwargs["slug"] = w.framework.framework.slug
         if name.endswith("framework_version"):
             kwargs["version"] = w.framework.version
+    elif rule.target == "office":
+        kwargs["slug"] = "no-such-office" if missing else w.deployment.office.slug
     elif rule.target is not None:
         kwargs["pk"] = MISSING_ID if missing else getattr(w, rule.target).pk
     return reverse(name, kwargs=kwargs)
