@@ -136,7 +136,9 @@ def current_docx(request, pk):
     assessment = _assessment(request, pk)
     _, data = _current_data(assessment, restricted.wants_public(request, assessment))
     content = word.render_docx(
-        disclosure.readable(data), paper=assessment.office.paper_size or "letter", site_url=settings.SITE_URL
+        disclosure.readable(data),
+        paper=assessment.office.paper_size or "letter",
+        site_url=settings.SITE_URL,
     )
     return _download(content, DOCX_TYPE, assessment, _label(data), "docx")
 
