@@ -178,7 +178,8 @@ def _register_items(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The recommendations register when the report carries one, else one item per gap."""
     register = data.get("recommendations")
     rows = {row["code"]: row for row in data["criteria"]}
-    if isinstance(register, list):
+    # A report before the register existed, or a draft (empty register): one item per gap.
+    if isinstance(register, list) and register:
         items = []
         for entry in register:
             if not isinstance(entry, dict):
