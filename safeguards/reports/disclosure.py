@@ -84,6 +84,11 @@ def seal(data: dict[str, Any], marks: Marks, salt: Callable[[], str] = new_salt)
             if reason:
                 for name in EVIDENCE_FIELDS:
                     hide(item, name, reason)
+    # The register repeats each criterion's recommendation as its own text: withhold it too.
+    for entry in sealed.get("recommendations") or []:
+        reason = (marks.answers.get(entry.get("criterion") or "") or {}).get("recommendation")
+        if isinstance(entry, dict) and reason:
+            hide(entry, "text", reason)
     if disclosures:
         sealed[DISCLOSURES] = disclosures
         sealed[WITHHELD] = withheld
