@@ -119,7 +119,15 @@ class SafeguardsUser(HttpUser):
         return next(self.hosts) + path
 
     def get(self, path, name, **kwargs):
-        return self.client.get(self.url(path), name=name, allow_redirects=False, **kwargs)
+        if "catch_response" in kwargs:
+            return self.client.get(self.url(path), name=name, allow_redirects=False, **kwargs)
+        # A signed-out user is sent to the sign-in page: locust would count that as an answer.
+        with self.client.get(
+            self.url(path), name=name, allow_redirects=False, catch_response=True, **kwargs
+        ) as response:
+            if "/accounts/login/" in response.headers.get("Location", ""):
+                response.failure(f"{name}: signed out (sent to the sign-in page)")
+        return response
 
     def post(self, path, data, name, **kwargs):
         headers = {"Referer": HOSTS[0] + path}
@@ -268,7 +276,9 @@ class Approver(SafeguardsUser):
             if approved or pdf.status_code == 404:  # 404: not approved yet
                 pdf.success()
             else:
-                pdf.failure(f"frozen PDF answered {pdf.status_code}")
+                pdf.failure(
+                    f"frozen PDF answered {pdf.status_code} {pdf.headers.get('Location', '')}"
+                )
         if not approved:  # approve it (two approvers may race: one is refused)
             page = self.get(f"/assessments/{pk}/", name="overview")
             token = CSRF.search(page.text)
