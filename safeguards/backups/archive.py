@@ -47,6 +47,7 @@ MODEL_LABELS = [
     "signing.signingcertificate",
     "notifications.notification",
     "notifications.outgoingemail",
+    "notifications.reminder",  # else a restored office is reminded again
     "team.assignment",
     "team.reviewnote",
     "team.notereply",

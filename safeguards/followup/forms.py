@@ -1,8 +1,10 @@
 """Forms of the follow-up pages: register filters, edits, notes, status steps, decisions."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from safeguards.accounts.models import Role, display_name
 from safeguards.reviews.models import Evidence
 
 from . import register, states
@@ -72,8 +74,20 @@ class RegisterFilterForm(forms.Form):
         return recs.order_by(*SORTS[data["sort"] or "number"])
 
 
+class MemberChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return display_name(obj)
+
+
 class RecommendationForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    owner = MemberChoice(
+        queryset=None,
+        required=False,
+        label="Followed up by",
+        empty_label="Nobody (the office's approvers are reminded)",
+        help_text="The member of this office reminded of its dates; it shows under their My work.",
+    )
 
     class Meta:
         model = Recommendation
@@ -95,6 +109,18 @@ class RecommendationForm(forms.ModelForm):
         help_texts = {
             "responsible_official": "Name and title of the agency official who owns the action.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__office_id=self.instance.office_id,
+                memberships__role__in=(Role.REVIEWER, Role.APPROVER, Role.ADMIN),
+            )
+            .select_related("profile")
+            .order_by("username")
+        )
 
     def clean(self):
         data = super().clean()

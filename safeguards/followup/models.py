@@ -149,6 +149,14 @@ class Recommendation(models.Model):
     agreed_action = models.TextField(blank=True)
     responsible_official = models.CharField(max_length=200, blank=True)
     target_date = models.DateField(null=True, blank=True)
+    # The member of the office who follows it up: reminded of its dates, shown under My work.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_recommendations",
+    )
     opened_on = models.DateField()
     status_changed_on = models.DateField()
     origin_assessment = models.ForeignKey(
@@ -200,6 +208,10 @@ class Recommendation(models.Model):
             ),
             # Carry-forward at approval: a deployment's live recommendations by criterion.
             models.Index(fields=["deployment", "criterion_code"], name="recommendation_deployment"),
+            # My work and the reminders: one person's live recommendations by target date.
+            models.Index(
+                fields=["owner", "status", "target_date"], name="recommendation_owner_due"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -85,6 +85,7 @@ def _snapshot(rec: Recommendation) -> dict:
         "agreed_action": rec.agreed_action,
         "responsible_official": rec.responsible_official,
         "target_date": rec.target_date,
+        "owner": rec.owner_id,
     }
 
 
@@ -107,6 +108,8 @@ def _create(assessment, by, on, *, kind, text, priority, code="", title="", deci
         origin_assessment=assessment,
         latest_assessment=assessment,
         decision=decision,
+        # Whoever led the assessment follows its findings up until someone else takes them.
+        owner_id=assessment.created_by_id or by.pk,
     )
     record(
         "recommendation.created",
@@ -278,6 +281,7 @@ EDITABLE = (
     "agreed_action",
     "responsible_official",
     "target_date",
+    "owner",
 )
 
 

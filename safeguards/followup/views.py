@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from safeguards.accounts import permissions
+from safeguards.accounts.models import display_name
 from safeguards.accounts.permissions import Action, get_for_user, visible
 from safeguards.reports.models import ReportVersion
 from safeguards.reviews.models import Deployment, Evidence
@@ -175,7 +176,12 @@ def recommendation_detail(request, pk):
     rec = get_for_user(
         request.user,
         Recommendation.objects.select_related(
-            "deployment", "origin_assessment", "closure_proposed_by", "superseded_by", "decision"
+            "deployment",
+            "origin_assessment",
+            "closure_proposed_by",
+            "superseded_by",
+            "decision",
+            "owner__profile",
         ).prefetch_related(
             Prefetch("notes", StatusNote.objects.prefetch_related(Prefetch("evidence", evidence)))
         ),
@@ -200,6 +206,7 @@ def recommendation_detail(request, pk):
         "followup/recommendation.html",
         {
             "rec": rec,
+            "owner_name": display_name(rec.owner) if rec.owner_id else "",
             "flags": rec.flags(today),
             "notes": rec.notes.all(),
             "versions": versions,

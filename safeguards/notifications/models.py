@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     RETURNED = "returned", "Returned to draft"
     APPROVED = "approved", "Approved"
     DUE_SOON = "due_soon", "Due soon"
+    DUE = "due", "Due"
     MEMBERSHIP = "membership", "Your membership"
 
 
@@ -91,3 +92,30 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class Reminder(models.Model):
+    """A due-date reminder that went out: one row per person, thing, due date and stage, so a
+    reminder run repeated (twice a day, or after a crash) never sends the same one again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    # What it was about: "team.assignment:12", "followup.recommendation:7"
+    subject_key = models.CharField(max_length=80)
+    due_date = models.DateField()
+    stage = models.CharField(max_length=20)  # reminders.STAGES
+    sent_on = models.DateField()
+    notification = models.ForeignKey(
+        Notification, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "subject_key", "due_date", "stage"], name="reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} reminder of {self.subject_key} (due {self.due_date})"

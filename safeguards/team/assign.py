@@ -64,23 +64,14 @@ def save_assignments(assessment: Assessment, wanted: list[Wanted], by) -> int:
                 )
                 target_id = existing.pk
             else:
-                new_person = existing.assignee_id != item.assignee.pk
+                # Reminders are kept per person and due date (notifications.Reminder): a
+                # new assignee or a new date is reminded afresh.
                 existing.assignee, existing.due_date, existing.assigned_by = (
                     item.assignee,
                     item.due_date,
                     by,
                 )
-                if new_person or before["due_date"] != item.due_date:
-                    existing.reminded_on = None
-                existing.save(
-                    update_fields=[
-                        "assignee",
-                        "due_date",
-                        "assigned_by",
-                        "assigned_at",
-                        "reminded_on",
-                    ]
-                )
+                existing.save(update_fields=["assignee", "due_date", "assigned_by", "assigned_at"])
                 target_id = existing.pk
             record(
                 "assignment.changed",

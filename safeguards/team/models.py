@@ -22,8 +22,6 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     assigned_at = models.DateTimeField(auto_now=True)
-    # The day the due-date reminder went out, so a daily run reminds once.
-    reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["category__position"]

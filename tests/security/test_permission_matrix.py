@@ -206,6 +206,7 @@ def recommendation_fields(w) -> dict:
         "agreed_action": "Publish the retention policy.",
         "responsible_official": "Chief Privacy Officer",
         "target_date": "2027-03-01",
+        "owner": w.recommendation.owner_id or "",
         "version": w.recommendation.version,
     }
 
