@@ -4,8 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.shortcuts import render
+from django.utils import timezone
 
 from safeguards.reviews.models import Assessment, Deployment
+from safeguards.team.mywork import my_work
 
 from .models import Membership
 from .permissions import Action, offices_for, visible
@@ -35,10 +37,13 @@ def home(request):
         request.user,
         Assessment.objects.select_related("deployment", "office", "framework_version__framework"),
     )
+    show_all = request.GET.get("all") == "1"
     return render(
         request,
         "accounts/home.html",
         {
+            "work": my_work(request.user, timezone.localdate(), show_all),
+            "show_all": show_all,
             "deployments": deployments.order_by("-updated_at")[:HOME_LIST_LENGTH],
             "assessments": assessments.order_by("-updated_at")[:HOME_LIST_LENGTH],
             "edit_offices": offices_for(request.user, Action.EDIT),

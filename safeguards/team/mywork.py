@@ -1,0 +1,220 @@
+"""What waits for one person, for the home page's "My work": one query per list, whatever
+the number of items (each list's total comes with its rows, as a window count)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+
+from safeguards import scoring
+from safeguards.accounts.permissions import Action, office_ids
+from safeguards.audit.models import Event
+from safeguards.followup import states
+from safeguards.followup.models import Recommendation
+from safeguards.reviews.models import Answer, Assessment, AssessmentStatus, StepKind, WorkflowStep
+
+from .models import Assignment, NoteWaiting, ReviewNote
+from .overview import _count
+
+SHOWN = 10  # rows per list until the person asks for all of them
+# Recommendations show once their target date is this close (or has passed).
+RECOMMENDATION_HORIZON = timedelta(days=30)
+NOT_APPROVED = (AssessmentStatus.DRAFT, AssessmentStatus.IN_REVIEW)
+
+
+@dataclass
+class WorkList:
+    rows: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass
+class MyWork:
+    today: date
+    can_edit: bool
+    can_approve: bool
+    assigned: WorkList
+    notes_to_answer: WorkList
+    notes_to_clear: WorkList
+    to_approve: WorkList
+    returned: WorkList
+    recommendations: WorkList
+
+    @property
+    def lists(self) -> tuple[WorkList, ...]:
+        return (
+            self.assigned,
+            self.notes_to_answer,
+            self.notes_to_clear,
+            self.to_approve,
+            self.returned,
+            self.recommendations,
+        )
+
+    @property
+    def total(self) -> int:
+        return sum(work.total for work in self.lists)
+
+    @property
+    def more(self) -> int:
+        return sum(work.more for work in self.lists)
+
+
+def _limited(queryset, show_all: bool) -> WorkList:
+    """The first SHOWN rows (or all), with the list's total, in one query."""
+    queryset = queryset.annotate(list_total=Window(Count("pk")))
+    rows = list(queryset if show_all else queryset[:SHOWN])
+    return WorkList(rows, rows[0].list_total if rows else 0)
+
+
+def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
+    """Categories given to me in assessments not yet approved: overdue first, then by due
+    date, those without a date last; with their progress."""
+    queryset = (
+        Assignment.objects.filter(
+            assignee=user, office_id__in=offices, assessment__status__in=NOT_APPROVED
+        )
+        .select_related("category", "assessment__deployment")
+        .annotate(
+            total=_count(),
+            answered=_count(status__in=[s for s in scoring.STATUSES if s != scoring.NOT_ASSESSED]),
+        )
+        .order_by(F("due_date").asc(nulls_last=True), "assessment_id", "category__position")
+    )
+    work = _limited(queryset, show_all)
+    for row in work.rows:
+        row.answered, row.total = row.answered or 0, row.total or 0
+        row.done = bool(row.total) and row.answered == row.total
+        row.overdue = row.due_date is not None and row.due_date < today and not row.done
+        row.due_today = row.due_date == today
+    return work
+
+
+def _notes(offices: list[int]):
+    return (
+        ReviewNote.objects.filter(office_id__in=offices, assessment__status__in=NOT_APPROVED)
+        .select_related("answer__criterion", "assessment")
+        .order_by("raised_at", "pk")
+    )
+
+
+def notes_to_answer(user, offices: list[int], show_all=False) -> WorkList:
+    """Open notes waiting for an answer, on answers I last edited or whose category is mine."""
+    mine = Assignment.objects.filter(
+        assessment_id=OuterRef("assessment_id"),
+        category_id=OuterRef("answer__criterion__category_id"),
+        assignee=user,
+    )
+    queryset = (
+        _notes(offices)
+        .filter(waiting=NoteWaiting.REPLY)
+        .filter(Q(answer__updated_by=user) | Exists(mine))
+        .exclude(raised_by=user)
+    )
+    return _limited(queryset, show_all)
+
+
+def notes_to_clear(user, offices: list[int], show_all=False) -> WorkList:
+    """Notes I raised that were answered and wait for me to clear them."""
+    queryset = _notes(offices).filter(raised_by=user, waiting=NoteWaiting.CLEARING)
+    return _limited(queryset, show_all)
+
+
+def to_approve(user, show_all=False) -> WorkList:
+    """Assessments in review in offices where I approve, that I scored nothing in (the same
+    rule as permissions.has_scored), with their open notes (which block approval)."""
+    scored_answer = Answer.objects.filter(assessment_id=OuterRef("pk"), updated_by=user)
+    scored_event = Event.objects.filter(assessment_id=OuterRef("pk"), actor_id=user.pk).filter(
+        Q(action__startswith="answer.") | Q(action="evidence.linked")
+    )
+    open_notes = (
+        ReviewNote.objects.filter(assessment_id=OuterRef("pk"))
+        .exclude(waiting=NoteWaiting.CLEARED)
+        .order_by()
+        .values("assessment_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    submitted = WorkflowStep.objects.filter(
+        assessment_id=OuterRef("pk"), kind=StepKind.SUBMITTED
+    ).order_by("-at", "-pk")
+    queryset = (
+        Assessment.objects.filter(
+            status=AssessmentStatus.IN_REVIEW, office_id__in=office_ids(user, Action.APPROVE)
+        )
+        .exclude(Exists(scored_answer))
+        .exclude(Exists(scored_event))
+        .select_related("deployment")
+        .annotate(
+            open_notes=Subquery(open_notes),
+            submitted_at=Subquery(submitted.values("at")[:1]),
+            submitted_by=Subquery(submitted.values("username")[:1]),
+        )
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    )
+    return _limited(queryset, show_all)
+
+
+def returned(user, offices: list[int], show_all=False) -> WorkList:
+    """Drafts returned by an approver (their latest step) that I created, scored or have a
+    category of."""
+    latest = WorkflowStep.objects.filter(assessment_id=OuterRef("pk")).order_by("-at", "-pk")
+    queryset = (
+        Assessment.objects.filter(status=AssessmentStatus.DRAFT, office_id__in=offices)
+        .annotate(
+            last_step=Subquery(latest.values("kind")[:1]),
+            returned_at=Subquery(latest.values("at")[:1]),
+            returned_by=Subquery(latest.values("username")[:1]),
+            return_comment=Subquery(latest.values("comment")[:1]),
+        )
+        .filter(last_step=StepKind.RETURNED)
+        .filter(
+            Q(created_by=user)
+            | Exists(Answer.objects.filter(assessment_id=OuterRef("pk"), updated_by=user))
+            | Exists(Assignment.objects.filter(assessment_id=OuterRef("pk"), assignee=user))
+        )
+        .select_related("deployment")
+        .order_by("-returned_at", "-pk")
+    )
+    return _limited(queryset, show_all)
+
+
+def recommendations(user, offices: list[int], today: date, show_all=False) -> WorkList:
+    """Live recommendations I follow up whose target date is near or past, or that are
+    still open six months on: overdue first."""
+    queryset = (
+        Recommendation.objects.filter(owner=user, office_id__in=offices, status__in=states.LIVE)
+        .filter(
+            Q(target_date__lte=today + RECOMMENDATION_HORIZON)
+            | Q(status=states.OPEN, opened_on__lte=states.unresolved_cutoff(today))
+        )
+        .select_related("deployment")
+        .order_by(F("target_date").asc(nulls_last=True), "year", "serial")
+    )
+    work = _limited(queryset, show_all)
+    for rec in work.rows:
+        rec.flagged = rec.flags(today)
+    return work
+
+
+def my_work(user, today: date, show_all: bool = False) -> MyWork:
+    editing = office_ids(user, Action.EDIT)
+    can_approve = bool(office_ids(user, Action.APPROVE))
+    empty = WorkList()
+    if not editing:  # viewers are given no work
+        return MyWork(today, False, False, empty, empty, empty, empty, empty, empty)
+    return MyWork(
+        today,
+        True,
+        can_approve,
+        assigned(user, editing, today, show_all),
+        notes_to_answer(user, editing, show_all),
+        notes_to_clear(user, editing, show_all),
+        to_approve(user, show_all) if can_approve else empty,
+        returned(user, editing, show_all),
+        recommendations(user, editing, today, show_all),
+    )
