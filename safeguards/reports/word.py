@@ -250,6 +250,7 @@ def render_docx(data: dict[str, Any], *, paper: str = "letter", site_url: str = 
                             item["citation"],
                             item["kind"],
                             item["retrieved"],
+                            item["excerpt"] and f"“{item['excerpt']}”",
                         )
                         if part
                     ),

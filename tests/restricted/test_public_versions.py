@@ -5,6 +5,7 @@ import io
 import itertools
 import json
 import re
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -72,6 +73,13 @@ def pdf_text(content: bytes) -> str:
     return re.sub(r"[\s\u200b\u00ad]", "", text)
 
 
+def docx_xml(content: bytes) -> str:
+    """Every XML part of a Word file (body, headers, footers, properties), tags removed."""
+    with zipfile.ZipFile(io.BytesIO(content)) as docx:
+        parts = [docx.read(name).decode() for name in docx.namelist() if name.endswith(".xml")]
+    return re.sub(r"<[^>]+>", "", "".join(parts))
+
+
 def get(client, name, assessment, version, query="?version=public"):
     args = [assessment.pk] + ([version.number] if name.startswith("reports:version") else [])
     return client.get(reverse(name, args=args) + query)
@@ -88,6 +96,10 @@ def public_renderings(client, assessment, version) -> dict[str, str]:
         "pdf json": embedded_json(pdf_bytes).decode(),
         "json": get(client, "reports:version_json", assessment, version).content.decode(),
         "csv": get(client, "reports:version_csv", assessment, version).content.decode(),
+        "docx xml": docx_xml(get(client, "reports:docx", assessment, version).content),
+        "summary pdf text": pdf_text(
+            get(client, "reports:summary_pdf", assessment, version).content
+        ),
     }
 
 
@@ -118,6 +130,8 @@ def test_no_restricted_value_in_any_public_rendering(
     # The restricted version shows them, so the search above can find what it looks for.
     restricted_pdf = pdf_text(get(client, "reports:version_pdf", assessment, version, "").content)
     assert all(word in restricted_pdf for word in words)
+    restricted_docx = docx_xml(get(client, "reports:docx", assessment, version, "").content)
+    assert all(word in restricted_docx for word in words)
 
     full = json.loads(version.canonical_json)
     public = json.loads(get(client, "reports:version_json", assessment, version).content)
