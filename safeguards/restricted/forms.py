@@ -52,3 +52,18 @@ class RestrictionsForm(forms.Form):
             (kind, obj, [(field, text, self[name]) for field, text, name in names])
             for kind, obj, names in self.rows
         ]
+
+
+class ReasonForm(forms.Form):
+    label = forms.CharField(
+        label="New reason",
+        max_length=200,
+        help_text="As it should read in a public report, e.g. “FOIA exemption (b)(7)(E)”.",
+    )
+
+
+class MemberAccessForm(forms.Form):
+    username = forms.CharField(widget=forms.HiddenInput)
+    access = forms.ChoiceField(
+        choices=[("all", "All versions"), ("public", "Public versions only")]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Max
 
 from safeguards.audit.record import record
 from safeguards.reports.disclosure import Marks
@@ -25,6 +26,75 @@ def reasons_for(office) -> list[str]:
         .values_list("label", flat=True)
     )
     return own or list(DEFAULT_REASONS)
+
+
+class ReasonError(ValueError):
+    """A reason the office's list cannot take (the message says why)."""
+
+
+REASON_MAX = 200
+
+
+def add_reason(office, label: str, *, by=None) -> bool:
+    """Append `label` to the office's list. False when it is there already."""
+    label = label.strip()
+    if not label or len(label) > REASON_MAX:
+        raise ReasonError(f"A reason is 1 to {REASON_MAX} characters (this one has {len(label)}).")
+    with transaction.atomic():
+        _start_own_list(office, by)
+        last = RestrictionReason.objects.filter(office=office).aggregate(n=Max("position"))["n"]
+        _, created = RestrictionReason.objects.get_or_create(
+            office=office, label=label, defaults={"position": (last or 0) + 1}
+        )
+        if created:
+            record("restriction_reason.added", actor=by, office=office, after={"label": label})
+    return created
+
+
+def remove_reason(office, label: str, *, by=None) -> bool:
+    """Take `label` off the list. Values already marked with it keep it (it is their record)."""
+    with transaction.atomic():
+        _start_own_list(office, by)
+        deleted, _ = RestrictionReason.objects.filter(office=office, label=label).delete()
+        if deleted:
+            record("restriction_reason.removed", actor=by, office=office, before={"label": label})
+    return bool(deleted)
+
+
+def _start_own_list(office, by) -> None:
+    """An office's first change starts its own list from the defaults it was offered, so
+    adding one reason does not silently drop the others."""
+    if RestrictionReason.objects.filter(office=office).exists():
+        return
+    for position, label in enumerate(DEFAULT_REASONS, start=1):
+        RestrictionReason.objects.create(office=office, label=label, position=position)
+    record(
+        "restriction_reason.list_started",
+        actor=by,
+        office=office,
+        after={"labels": list(DEFAULT_REASONS)},
+    )
+
+
+def set_public_only(membership, public_only: bool, *, by=None) -> bool:
+    """Limit a member to public versions (True) or give back all versions. False: unchanged."""
+    with transaction.atomic():
+        setting, _ = MemberSetting.objects.select_for_update().get_or_create(membership=membership)
+        if setting.public_only == public_only:
+            return False
+        before = setting.public_only
+        setting.public_only = public_only
+        setting.save(update_fields=["public_only"])
+        username = membership.user.get_username()
+        record(
+            "membership.access_changed",
+            actor=by,
+            office=membership.office_id,
+            target=membership,
+            before={"user": username, "public_only": before},
+            after={"user": username, "public_only": public_only},
+        )
+    return True
 
 
 def marks_for(assessment) -> Marks:

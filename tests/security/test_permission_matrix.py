@@ -135,6 +135,20 @@ def letterhead_fields(w) -> dict:
     }
 
 
+def restriction_reason(w) -> dict:
+    return {"label": "Sealed by court order"}
+
+
+def restriction_reason_removal(w) -> dict:
+    from safeguards.restricted.models import DEFAULT_REASONS
+
+    return {"label": DEFAULT_REASONS[-1]}
+
+
+def member_access(w) -> dict:
+    return {"username": w.membership.user.username, "access": "public"}
+
+
 def import_file(w) -> dict:
     doc = {
         "schema": "safeguards.assessment-import/1",
@@ -371,6 +385,28 @@ MATRIX: dict[str, Rule] = {
         office(404, 403, 302, 302, 302),
         data=restriction_mark,
         writes=EDITORS,
+    ),
+    # The office's reasons and who sees public versions only: its admin's.
+    "restricted:office": Rule(
+        "office",
+        ADMIN_NO_OUTSIDER,
+        office(404, 403, 403, 403, 302),
+        data=restriction_reason,
+        writes=("admin",),
+    ),
+    "restricted:remove_reason": Rule(
+        "office",
+        POST_ONLY,
+        office(404, 403, 403, 403, 302),
+        data=restriction_reason_removal,
+        writes=("admin",),
+    ),
+    "restricted:member_access": Rule(
+        "office",
+        POST_ONLY,
+        office(404, 403, 403, 403, 302),
+        data=member_access,
+        writes=("admin",),
     ),
     # Trust anchors are published: anyone, signed in or not, may fetch them.
     "signing:trust_anchor_pem": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
