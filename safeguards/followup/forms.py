@@ -38,7 +38,12 @@ LIVE_CHOICE = "live"
 
 
 class RegisterFilterForm(forms.Form):
-    deployment = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    # A deployment's own page links here with its id; people filter by name (a list of every
+    # deployment of a large office would be the biggest part of the page).
+    deployment = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    deployment_name = forms.CharField(
+        required=False, max_length=200, label="Deployment name contains"
+    )
     status = forms.ChoiceField(
         required=False,
         choices=[("", "All"), (LIVE_CHOICE, "Open or resolved"), *RecommendationStatus.choices],
@@ -59,6 +64,8 @@ class RegisterFilterForm(forms.Form):
         data = self.cleaned_data
         if data["deployment"]:
             recs = recs.filter(deployment=data["deployment"])
+        if data["deployment_name"].strip():
+            recs = recs.filter(deployment__name__icontains=data["deployment_name"].strip())
         if data["status"] == LIVE_CHOICE:
             recs = recs.filter(status__in=states.LIVE)
         elif data["status"]:

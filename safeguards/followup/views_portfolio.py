@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +21,11 @@ def _lines(request):
     return dashboard.lines(visible(request.user, Deployment.objects.all()), today), today
 
 
+# Deployments per page: the totals and groups cover all of them, the table shows a page (an
+# office of 1,000 deployments rendered whole took over half a second); the CSV has every line.
+PAGE_SIZE = 50
+
+
 @require_safe
 def portfolio(request):
     lines, today = _lines(request)
@@ -29,6 +35,7 @@ def portfolio(request):
         "followup/portfolio.html",
         {
             "lines": lines,
+            "page": Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
             "today": today,
             "by_operator": dashboard.groups(lines, "operator"),
             "by_vendor": dashboard.groups(lines, "vendor"),

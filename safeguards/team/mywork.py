@@ -78,7 +78,16 @@ def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
         Assignment.objects.filter(
             assignee=user, office_id__in=offices, assessment__status__in=NOT_APPROVED
         )
-        .select_related("category", "assessment__deployment")
+        .select_related("category", "assessment")
+        # Only what the list shows: the window count materialises every matching row first.
+        .only(
+            "assessment_id",
+            "due_date",
+            "category__code",
+            "category__title",
+            "category__position",
+            "assessment__title",
+        )
         .annotate(
             total=_count(),
             answered=_count(status__in=[s for s in scoring.STATUSES if s != scoring.NOT_ASSESSED]),
@@ -98,6 +107,14 @@ def _notes(offices: list[int]):
     return (
         ReviewNote.objects.filter(office_id__in=offices, assessment__status__in=NOT_APPROVED)
         .select_related("answer__criterion", "assessment")
+        .only(
+            "assessment_id",
+            "raised_by_name",
+            "text",
+            "raised_at",
+            "answer__criterion__code",
+            "assessment__title",
+        )
         .order_by("raised_at", "pk")
     )
 
@@ -149,6 +166,7 @@ def to_approve(user, show_all=False) -> WorkList:
         .exclude(Exists(scored_answer))
         .exclude(Exists(scored_event))
         .select_related("deployment")
+        .only("title", "deployment__name")
         .annotate(
             open_notes=Subquery(open_notes),
             submitted_at=Subquery(submitted.values("at")[:1]),
@@ -161,24 +179,29 @@ def to_approve(user, show_all=False) -> WorkList:
 
 def returned(user, offices: list[int], show_all=False) -> WorkList:
     """Drafts returned by an approver (their latest step) that I created, scored or have a
-    category of."""
-    latest = WorkflowStep.objects.filter(assessment_id=OuterRef("pk")).order_by("-at", "-pk")
+    category of: the return steps themselves, with their assessment."""
+    later = WorkflowStep.objects.filter(
+        assessment_id=OuterRef("assessment_id"), pk__gt=OuterRef("pk")
+    )
     queryset = (
-        Assessment.objects.filter(status=AssessmentStatus.DRAFT, office_id__in=offices)
-        .annotate(
-            last_step=Subquery(latest.values("kind")[:1]),
-            returned_at=Subquery(latest.values("at")[:1]),
-            returned_by=Subquery(latest.values("username")[:1]),
-            return_comment=Subquery(latest.values("comment")[:1]),
+        WorkflowStep.objects.filter(
+            kind=StepKind.RETURNED,
+            assessment__status=AssessmentStatus.DRAFT,
+            assessment__office_id__in=offices,
         )
-        .filter(last_step=StepKind.RETURNED)
+        .exclude(Exists(later))
         .filter(
-            Q(created_by=user)
-            | Exists(Answer.objects.filter(assessment_id=OuterRef("pk"), updated_by=user))
-            | Exists(Assignment.objects.filter(assessment_id=OuterRef("pk"), assignee=user))
+            Q(assessment__created_by=user)
+            | Exists(
+                Answer.objects.filter(assessment_id=OuterRef("assessment_id"), updated_by=user)
+            )
+            | Exists(
+                Assignment.objects.filter(assessment_id=OuterRef("assessment_id"), assignee=user)
+            )
         )
-        .select_related("deployment")
-        .order_by("-returned_at", "-pk")
+        .select_related("assessment__deployment")
+        .only("username", "comment", "at", "assessment__title", "assessment__deployment__name")
+        .order_by("-at", "-pk")
     )
     return _limited(queryset, show_all)
 
@@ -193,6 +216,7 @@ def recommendations(user, offices: list[int], today: date, show_all=False) -> Wo
             | Q(status=states.OPEN, opened_on__lte=states.unresolved_cutoff(today))
         )
         .select_related("deployment")
+        .only("number", "status", "target_date", "opened_on", "deployment__name")
         .order_by(F("target_date").asc(nulls_last=True), "year", "serial")
     )
     work = _limited(queryset, show_all)
