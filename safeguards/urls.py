@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("safeguards.team.urls")),
     path("restrictions/", include("safeguards.restricted.urls")),
     path("", include("safeguards.followup.urls")),
+    path("search/", include("safeguards.search.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -467,6 +467,8 @@ MATRIX: dict[str, Rule] = {
     ),
     # Notifications are personal: each person reads and marks only their own (alice's here).
     "notifications:list": Rule(None, everyone(200), everyone(405)),
+    # Search reads only the user's own offices (tests/search): everyone signed in gets a page.
+    "search:results": Rule(None, everyone(200), everyone(405)),
     "notifications:read_all": Rule(None, everyone(405), everyone(302), writes=("reviewer",)),
     "notifications:open": Rule(
         "notification",
