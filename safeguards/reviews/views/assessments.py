@@ -17,6 +17,7 @@ from safeguards.team.overview import cached_overview as team_overview
 from .. import workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
 from ..models import Answer, Assessment, Deployment
+from ..sorting import DATES, Column, sort_by
 
 PAGE_SIZE = 25
 ASSESSMENTS = Assessment.objects.select_related(
@@ -43,6 +44,19 @@ def score_text(score) -> str:
     return "n/a" if score is None else f"{scoring.round_half_up(score)}"
 
 
+LIST_COLUMNS = [
+    Column("Title", "title", ("title",)),
+    Column("Deployment", "deployment", ("deployment__name", "-as_of")),
+    Column(
+        "Framework",
+        "framework",
+        ("framework_version__framework__title", "framework_version__version", "-as_of"),
+    ),
+    Column("As of", "as_of", ("as_of",), descending_first=True, orders=DATES),
+    Column("Status", "status", ("status", "-as_of")),
+]
+
+
 def assessment_list(request):
     deployments = visible(request.user, Deployment.objects.only("pk", "name"))
     form = AssessmentFilterForm(request.GET or None, deployments=deployments)
@@ -60,13 +74,21 @@ def assessment_list(request):
             assessments = assessments.filter(
                 framework_version__framework__slug=filters["framework"]
             )
+    sorting = sort_by(request.GET.get("sort"), LIST_COLUMNS, default="-as_of")
+    assessments = assessments.order_by(*sorting.ordering)
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "reviews/assessment_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(form.data)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(request.GET.get(name) for name in form.fields),
+            "sorting": sorting,
+        },
     )
 
 

@@ -23,6 +23,7 @@ from safeguards.reviews.forms.deployments import (
     DeploymentSearchForm,
 )
 from safeguards.reviews.models import Answer, Deployment
+from safeguards.reviews.sorting import Column, sort_by
 
 PAGE_SIZE = 25
 EVIDENCE_ON_DETAIL = 10
@@ -65,10 +66,23 @@ def verdicts_for(assessments) -> dict[int, str | None]:
     }
 
 
+LIST_COLUMNS = [
+    Column("Name", "name", ("name",)),
+    Column("Operator", "operator", ("operator", "name")),
+    Column("Vendor", "vendor", ("vendor", "name")),
+    Column("Technology", "technology", ("technology", "name")),
+]
+OFFICE_COLUMN = Column("Office", "office", ("office__name", "name"))
+
+
 def deployment_list(request):
     offices = offices_for(request.user)
+    several_offices = len(office_ids(request.user)) > 1
     form = DeploymentSearchForm(request.GET or None, offices=offices)
+    columns = [*LIST_COLUMNS, OFFICE_COLUMN] if several_offices else LIST_COLUMNS
+    sorting = sort_by(request.GET.get("sort"), columns, default="name")
     deployments = form.filter(visible(request.user, Deployment.objects.select_related("office")))
+    deployments = deployments.order_by(*sorting.ordering)
     page = Paginator(deployments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -78,7 +92,8 @@ def deployment_list(request):
             "page": page,
             "searching": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
             "can_create": bool(office_ids(request.user, Action.EDIT)),
-            "several_offices": len(office_ids(request.user)) > 1,
+            "several_offices": several_offices,
+            "sorting": sorting,
         },
     )
 

@@ -20,14 +20,29 @@ from safeguards.reviews.models import (
     Evidence,
     ReadOnlyError,
 )
+from safeguards.reviews.sorting import COUNTS, DATES, Column, sort_by
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
 
 
+LIST_COLUMNS = [
+    Column("Title", "title", ("title",)),
+    Column("Kind", "kind", ("kind", "title")),
+    Column("Citation", "citation", ("citation", "title")),
+    Column(
+        "Retrieved", "retrieved", ("retrieved_on", "title"), descending_first=True, orders=DATES
+    ),
+    Column("File", "file", ("file_name", "title")),
+    Column("Answers", "answers", ("answer_count", "title"), descending_first=True, orders=COUNTS),
+]
+
+
 def evidence_list(request, pk):
     deployment = get_for_user(request.user, Deployment.objects.select_related("office"), pk=pk)
-    evidence = deployment.evidence.annotate(answer_count=Count("answers")).order_by("title", "pk")
+    sorting = sort_by(request.GET.get("sort"), LIST_COLUMNS, default="title")
+    evidence = deployment.evidence.annotate(answer_count=Count("answers"))
+    evidence = evidence.order_by(*sorting.ordering)
     return render(
         request,
         "reviews/evidence_list.html",
@@ -35,6 +50,7 @@ def evidence_list(request, pk):
             "deployment": deployment,
             "page": Paginator(evidence, PAGE_SIZE).get_page(request.GET.get("page")),
             "can_edit": can(request.user, Action.EDIT, deployment.office_id),
+            "sorting": sorting,
         },
     )
 
