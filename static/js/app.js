@@ -43,9 +43,41 @@
     });
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusFirstError);
-  } else {
+  /* A table wider than its box scrolls inside it (.table-responsive). While it does, make the
+     box a focusable region named by the table's caption, so keyboard users can scroll it. */
+  function markScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var marked = box.hasAttribute("data-scroll-region");
+      if (scrolls && !marked && !box.hasAttribute("tabindex")) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute(
+          "aria-label",
+          (caption ? caption.textContent.trim() : "Table") + " (scrolls sideways)"
+        );
+        box.setAttribute("data-scroll-region", "");
+      } else if (!scrolls && marked) {
+        ["tabindex", "role", "aria-label", "data-scroll-region"].forEach(function (name) {
+          box.removeAttribute(name);
+        });
+      }
+    });
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(markScrollingTables, 150);
+  });
+
+  function ready() {
     focusFirstError();
+    markScrollingTables();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

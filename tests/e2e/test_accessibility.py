@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from .axe import serious_violations
 from .conftest import login
-from .world import build_world
+from .world import build_world, page_types
 
 PICTURED = {"home", "evidence-detail", "history", "report-draft", "framework-version"}
 
@@ -29,30 +29,8 @@ def check(page, url, name, found, screenshot=None):
 def test_reviewer_pages_have_no_serious_violations(page, world, screenshot):
     w, found = world, {}
     login(page, "alice")
-    a, d = w.assessment.pk, w.deployment.pk
-    for name, url in [
-        ("home", "/"),
-        ("deployment-list", "/deployments/"),
-        ("deployment-form", "/deployments/new/"),
-        ("deployment-detail", f"/deployments/{d}/"),
-        ("deployment-edit", f"/deployments/{d}/edit/"),
-        ("evidence-list", f"/deployments/{d}/evidence/"),
-        ("evidence-create", f"/deployments/{d}/evidence/new/?assessment={a}&criterion=C1-2"),
-        ("evidence-detail", f"/evidence/{w.evidence.pk}/"),
-        ("assessment-list", "/assessments/"),
-        ("assessment-start", f"/deployments/{d}/assess/"),
-        ("assessment-overview", f"/assessments/{a}/"),
-        ("category-form", f"/assessments/{a}/categories/C1/"),
-        ("history", f"/audit/assessments/{a}/history/"),
-        ("report-draft", f"/reports/assessments/{a}/"),
-        ("verify", "/reports/verify/"),
-        ("framework-list", "/frameworks/"),
-        ("framework", f"/frameworks/{w.framework_version.framework.slug}/"),
-        ("framework-version", f"/frameworks/{w.framework_version.framework.slug}/v1/"),
-        ("password-change", "/accounts/password/"),
-        ("offices", "/accounts/offices/"),
-        ("import", "/assessments/import/"),
-    ]:
+    a = w.assessment.pk
+    for name, url in page_types(w):
         response = check(page, url, name, found, screenshot if name in PICTURED else None)
         assert response.status == 200, (name, response.status)
 

@@ -66,3 +66,40 @@ def build_world(office, reviewer) -> World:
         by=reviewer,
     )
     return World(framework_version, deployment, evidence, assessment)
+
+
+def page_types(w: World) -> list[tuple[str, str]]:
+    """(name, URL) of every page type a reviewer opens (browser tests visit them all)."""
+    a, d = w.assessment.pk, w.deployment.pk
+    slug = w.framework_version.framework.slug
+    return [
+        ("home", "/"),
+        ("search", "/search/?q=contract"),
+        ("search-one-kind", "/search/?q=contract&kind=answers"),
+        ("deployment-list", "/deployments/"),
+        ("deployment-list-sorted", "/deployments/?sort=-operator"),
+        ("deployment-form", "/deployments/new/"),
+        ("deployment-detail", f"/deployments/{d}/"),
+        ("deployment-edit", f"/deployments/{d}/edit/"),
+        ("evidence-list", f"/deployments/{d}/evidence/"),
+        ("evidence-create", f"/deployments/{d}/evidence/new/?assessment={a}&criterion=C1-2"),
+        ("evidence-detail", f"/evidence/{w.evidence.pk}/"),
+        ("assessment-list", "/assessments/"),
+        ("assessment-start", f"/deployments/{d}/assess/"),
+        ("assessment-overview", f"/assessments/{a}/"),
+        ("category-form", f"/assessments/{a}/categories/C1/"),
+        ("history", f"/audit/assessments/{a}/history/"),
+        ("report-draft", f"/reports/assessments/{a}/"),
+        ("verify", "/reports/verify/"),
+        ("framework-list", "/frameworks/"),
+        ("framework", f"/frameworks/{slug}/"),
+        ("framework-version", f"/frameworks/{slug}/v1/"),
+        ("recommendations", "/recommendations/"),
+        ("portfolio", "/portfolio/"),
+        ("compare", f"/deployments/{d}/compare/"),
+        ("notifications", "/notifications/"),
+        ("password-change", "/accounts/password/"),
+        ("offices", "/accounts/offices/"),
+        ("profile", "/accounts/profile/"),
+        ("import", "/assessments/import/"),
+    ]
