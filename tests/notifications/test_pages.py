@@ -11,7 +11,7 @@ def test_header_counts_unread_notifications(client_for, alice, office):
     notify([alice], "assigned", "C1 is yours", url="/assessments/", office=office)
     notify([alice], "assigned", "C2 is yours", url="/assessments/", office=office)
     response = client_for(alice).get(reverse("home"))
-    assert b'Notifications <span class="badge' in response.content
+    assert b'Notifications</span> <span class="badge' in response.content
     assert b'2<span class="visually-hidden"> unread</span>' in response.content
 
 
