@@ -47,7 +47,7 @@
      box a focusable region named by the table's caption, so keyboard users can scroll it. */
   function markScrollingTables() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var scrolls = box.scrollWidth > box.clientWidth;
       var marked = box.hasAttribute("data-scroll-region");
       if (scrolls && !marked && !box.hasAttribute("tabindex")) {
         var caption = box.querySelector("caption");
@@ -65,6 +65,8 @@
       }
     });
   }
+  // Again once fonts and images have settled the widths.
+  window.addEventListener("load", markScrollingTables);
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
