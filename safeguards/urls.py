@@ -16,5 +16,6 @@ urlpatterns = [
     path("restrictions/", include("safeguards.restricted.urls")),
     path("", include("safeguards.followup.urls")),
     path("search/", include("safeguards.search.urls")),
+    path("respond/", include("safeguards.followup.urls_respond")),
     path("admin/", admin.site.urls),
 ]

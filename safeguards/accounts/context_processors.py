@@ -1,4 +1,4 @@
-from .permissions import Action, allows, office_names, roles_for
+from .permissions import Action, allows, is_respondent_only, office_names, roles_for
 
 # The header marks the section a page belongs to by the first part of its path.
 SECTIONS = {
@@ -34,4 +34,5 @@ def offices(request):
         "nav_section": section_of(request.path),
         "can_edit_somewhere": any(allows(role, Action.EDIT) for role in roles),
         "can_manage_somewhere": any(allows(role, Action.MANAGE) for role in roles),
+        "respondent_only": is_respondent_only(user),
     }

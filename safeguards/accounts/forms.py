@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
-from .models import Profile, Role
+from .models import STAFF_ROLES, Profile, Role
 
 
 class InviteForm(forms.Form):
@@ -18,7 +18,7 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     title = forms.CharField(label="Title", max_length=200, required=False)
     email = forms.EmailField(label="E-mail address", required=False)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
+    role = forms.ChoiceField(choices=STAFF_ROLES, initial=Role.REVIEWER)
     send_email = forms.BooleanField(
         label="E-mail the set-password link to this address", required=False
     )
@@ -31,7 +31,7 @@ class InviteForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=STAFF_ROLES)
 
 
 class ProfileForm(forms.ModelForm):

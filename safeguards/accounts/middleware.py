@@ -3,6 +3,9 @@
 import time
 
 from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 
 
 class SlidingSessionMiddleware:
@@ -44,3 +47,26 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class RespondentMiddleware:
+    """Confine respondents to their own pages: the rule is `permissions.respondent_may_open`;
+    anything else is a 404, the same answer as for a page that does not exist."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .permissions import is_respondent_only, respondent_may_open
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and is_respondent_only(user):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return self.get_response(request)
+            if match.view_name == "home":
+                return redirect("respond:requests")
+            if not respondent_may_open(match.view_name, match.namespace):
+                raise Http404("No such page.")
+        return self.get_response(request)

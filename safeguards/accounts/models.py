@@ -40,6 +40,13 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "Reviewer"
     APPROVER = "approver", "Approver"
     ADMIN = "admin", "Office admin"
+    # A person at the operator under review: sees only the requests and drafts sent to them.
+    RESPONDENT = "respondent", "Respondent"
+
+
+# The roles of the office's own staff (the members page offers these; respondents are invited
+# from an information request).
+STAFF_ROLES = [(value, label) for value, label in Role.choices if value != Role.RESPONDENT]
 
 
 class Membership(models.Model):

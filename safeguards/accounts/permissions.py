@@ -18,6 +18,7 @@ class Action(StrEnum):
     EDIT = "edit"  # create and change deployments, assessments, answers, evidence
     APPROVE = "approve"  # approve or return an assessment in review
     MANAGE = "manage"  # office members and the office-wide audit log
+    RESPOND = "respond"  # answer the requests and comment on the drafts sent to oneself
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -25,6 +26,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REVIEWER: frozenset({Action.VIEW, Action.EDIT}),
     Role.APPROVER: frozenset({Action.VIEW, Action.EDIT, Action.APPROVE}),
     Role.ADMIN: frozenset({Action.VIEW, Action.EDIT, Action.APPROVE, Action.MANAGE}),
+    # Not VIEW: a respondent reads nothing of the office's work, only what was sent to them.
+    Role.RESPONDENT: frozenset({Action.RESPOND}),
 }
 
 
@@ -176,6 +179,56 @@ def own_record(user, queryset: QuerySet | type[Model], user_field: str = "user",
     if not user.is_authenticated:
         raise Http404("No such record.")
     obj = queryset.filter(**{f"{user_field}_id": user.pk}, **lookup).first()
+    if obj is None:
+        raise Http404("No such record.")
+    return obj
+
+
+# Respondents (DESIGN.md §1, §10): a person at the operator sees only the requests and the
+# drafts sent to them. Someone whose only roles are respondent is confined to these URLs (by
+# RespondentMiddleware); every other page answers 404, so nothing tells them it exists.
+RESPONDENT_NAMESPACE = "respond"
+RESPONDENT_URLS = frozenset(
+    {
+        "home",  # sent on to their requests
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "set_password",
+        "set_password_done",
+        "profile",
+        "notifications:list",
+        "notifications:read_all",
+        "notifications:open",
+        # Published to anyone, signed in or not.
+        "signing:trust_anchor_pem",
+        "signing:trust_anchor_fdf",
+    }
+)
+
+
+def is_respondent_only(user) -> bool:
+    """Whether every role the user holds is respondent (then they are confined)."""
+    roles = set(roles_for(user).values())
+    return bool(roles) and roles == {Role.RESPONDENT} and not user.is_staff
+
+
+def respondent_may_open(url_name: str | None, namespace: str) -> bool:
+    return namespace == RESPONDENT_NAMESPACE or url_name in RESPONDENT_URLS
+
+
+def for_respondent(user, queryset: QuerySet | type[Model], **lookup) -> Model:
+    """A request or draft sent to this respondent (field `respondent`): 404 for anyone else,
+    including staff of the office and other respondents."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    if not user.is_authenticated:
+        raise Http404("No such record.")
+    respondent_offices = [
+        office_id for office_id, role in roles_for(user).items() if role == Role.RESPONDENT
+    ]
+    obj = queryset.filter(respondent_id=user.pk, office_id__in=respondent_offices, **lookup).first()
     if obj is None:
         raise Http404("No such record.")
     return obj

@@ -280,3 +280,10 @@ class VersionSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary of {self.report_version_id}"
+
+
+from .request_models import (  # noqa: E402, F401  (Django finds an app's models in models.py)
+    Attachment,
+    InformationRequest,
+    Question,
+)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -236,6 +237,41 @@ def closing(w) -> dict:
 
 def superseding(w) -> dict:
     return dated_note(w) | {"superseded_by": w.resolvable.number}
+
+
+def request_fields(w) -> dict:
+    return {
+        "recipient_name": "Pat Doe",
+        "recipient_organisation": "Border agency",
+        "recipient_email": "",
+        "due_on": "2027-03-03",
+        "covering_letter": "Please answer these questions.",
+    }
+
+
+def question_text(w) -> dict:
+    return {"text": "Who may search citizens?"}
+
+
+def respondent_invite(w) -> dict:
+    return {"username": "pat", "full_name": "Pat Doe", "email": ""}
+
+
+def filled_request(w) -> dict:
+    doc = {
+        "schema": "safeguards.information-request/1",
+        "request": {"number": w.sent_request.number},
+        "questions": [{"number": w.sent_question.number, "answer": "Kept for 30 days."}],
+    }
+    return {"file": SimpleUploadedFile("answers.json", json.dumps(doc).encode())}
+
+
+def recorded_answer(w) -> dict:
+    return {"text": "Kept for 30 days, says the letter.", "received_on": "2027-02-01"}
+
+
+def respondent_answer(w) -> dict:
+    return {f"q{w.sent_question.pk}-text": "Kept for 30 days."}
 
 
 # --- the matrix -----------------------------------------------------------------------------
@@ -516,6 +552,70 @@ MATRIX: dict[str, Rule] = {
     "followup:compare_json": Rule("approved_deployment", READ, GET_ONLY),
     "followup:portfolio": Rule(None, everyone(200), everyone(405)),
     "followup:portfolio_csv": Rule(None, everyone(200), everyone(405)),
+    # Information requests: members read them and their exports; editors make, edit, send,
+    # invite a respondent, record and import answers.
+    "followup:requests": Rule(None, everyone(200), everyone(405)),
+    "followup:request_create": Rule(
+        "draft", EDIT, office(404, 403, 302, 302, 302), data=request_fields, writes=EDITORS
+    ),
+    "followup:request": Rule("info_request", READ, GET_ONLY),
+    "followup:request_edit": Rule(
+        "info_request", EDIT, office(404, 403, 302, 302, 302), data=request_fields, writes=EDITORS
+    ),
+    "followup:question_add": Rule(
+        "info_request",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=question_text,
+        writes=EDITORS,
+    ),
+    "followup:request_send": Rule(
+        "info_request", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
+    "followup:respondent_invite": Rule(
+        "info_request",
+        POST_ONLY,
+        office(404, 403, 200, 200, 200),
+        data=respondent_invite,
+        writes=EDITORS,
+    ),
+    "followup:answers_import": Rule(
+        "sent_request",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=filled_request,
+        writes=EDITORS,
+    ),
+    "followup:request_letter_pdf": Rule("info_request", READ, GET_ONLY),
+    "followup:request_letter_docx": Rule("info_request", READ, GET_ONLY),
+    "followup:request_json": Rule("info_request", READ, GET_ONLY),
+    "followup:question_edit": Rule(
+        "question", EDIT, office(404, 403, 302, 302, 302), data=question_text, writes=EDITORS
+    ),
+    "followup:question_drop": Rule(
+        "question", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
+    "followup:question_restore": Rule(
+        "dropped_question", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
+    "followup:answer_record": Rule(
+        "sent_question",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=recorded_answer,
+        writes=EDITORS,
+    ),
+    # The respondent's pages: the office's own people are not the respondent, so 404 (their
+    # list is empty). What the respondent gets is in RESPONDENT below.
+    "respond:requests": Rule(None, everyone(200), everyone(405)),
+    "respond:request": Rule("sent_request", office(404, 404, 404, 404, 404), GET_ONLY),
+    "respond:submit": Rule("sent_request", POST_ONLY, office(404, 404, 404, 404, 404)),
+    "respond:letter_pdf": Rule("sent_request", office(404, 404, 404, 404, 404), GET_ONLY),
+    "respond:request_json": Rule("sent_request", office(404, 404, 404, 404, 404), GET_ONLY),
+    "respond:answer": Rule(
+        "sent_question", POST_ONLY, office(404, 404, 404, 404, 404), data=respondent_answer
+    ),
+    "respond:file": Rule("attachment", office(404, 404, 404, 404, 404), GET_ONLY),
 }
 
 
@@ -553,6 +653,16 @@ class World:
     recommendation: Any = None
     resolvable: Any = None
     resolved: Any = None
+    # Information requests of the draft: one being prepared, one sent to the respondent, and
+    # one of the same deployment sent to nobody (the respondent must not reach it either).
+    info_request: Any = None
+    question: Any = None
+    dropped_question: Any = None
+    sent_request: Any = None
+    sent_question: Any = None
+    other_request: Any = None
+    attachment: Any = None
+    respondent: Any = None
 
     @property
     def approved_deployment(self):
@@ -583,7 +693,39 @@ def world(
     Recommendation.objects.filter(pk__in=[recs[1].pk, recs[2].pk]).update(**agreed)
     Recommendation.objects.filter(pk=recs[2].pk).update(status="resolved")
     w.recommendation, w.resolvable, w.resolved = recs[:3]
+    add_requests(w, alice)
     return w
+
+
+def add_requests(w, alice) -> None:
+    from safeguards.followup import requests
+    from safeguards.followup.models import Attachment
+    from tests.conftest import make_member
+
+    w.respondent = make_member(w.deployment.office, "rita", "respondent")
+    letter = {"due_on": datetime.date(2027, 3, 3), "covering_letter": "Please answer."}
+    to = {"name": "Rita Roe", "organisation": "Border agency", "email": ""}
+    w.info_request = requests.create(w.draft, alice, recipient=to, **letter)
+    w.question = requests.add_question(w.info_request, alice, "Where is the policy?")
+    w.dropped_question = requests.add_question(w.info_request, alice, "Not to be sent")
+    requests.set_dropped(w.dropped_question, alice, True)
+    w.sent_request = requests.create(w.draft, alice, recipient=to, **letter)
+    w.sent_question = requests.add_question(w.sent_request, alice, "How long are photos kept?")
+    type(w.sent_request).objects.filter(pk=w.sent_request.pk).update(respondent=w.respondent)
+    requests.send(w.sent_request, alice)
+    w.sent_question.refresh_from_db()
+    w.other_request = requests.create(w.draft, alice, recipient=to, **letter)
+    requests.add_question(w.other_request, alice, "Another question for someone else")
+    requests.send(w.other_request, alice)
+    w.attachment = Attachment(
+        question=w.sent_question,
+        file_name="notes.txt",
+        file_size=5,
+        file_sha256="0" * 64,
+        file_type="text/plain",
+        uploaded_by=w.respondent,
+    )
+    w.attachment.file.save("notes.txt", ContentFile(b"notes"))
 
 
 def url_for(name: str, rule: Rule, w: World, missing: bool = False) -> str:
@@ -720,3 +862,68 @@ def test_a_post_without_the_csrf_token_is_refused_everywhere(world, alice):
         response, changed = attempt(client, "post", url_for(name, rule, world), data)
         assert response.status_code == 403, name
         assert not changed, name
+
+
+# --- the respondent -------------------------------------------------------------------------
+# A person at the operator (rita, respondent of `sent_request`) gets (GET, POST) below and 404
+# for every other URL of the project, including the other request of the same deployment.
+
+RESPONDENT: dict[str, tuple] = {
+    "home": (302, 302),  # sent on to their requests
+    "login": (302, 302),
+    "logout": (405, 302),
+    "password_change": (200, 200),
+    "password_change_done": (200, 405),
+    "set_password": (200, 200),
+    "set_password_done": (200, 405),
+    "profile": (200, 302),
+    "notifications:list": (200, 405),
+    "notifications:read_all": (405, 302),
+    "notifications:open": (405, 404),  # alice's notification
+    "signing:trust_anchor_pem": (200, 405),
+    "signing:trust_anchor_fdf": (200, 405),
+    "respond:requests": (200, 405),
+    "respond:request": (200, 405),
+    "respond:submit": (405, 302),
+    "respond:letter_pdf": (200, 405),
+    "respond:request_json": (200, 405),
+    "respond:answer": (405, 302),
+    "respond:file": (200, 405),
+}
+RESPONDENT_WRITES = {"profile", "notifications:read_all", "respond:submit", "respond:answer"}
+
+
+def test_the_respondent_gets_only_what_is_theirs(world):
+    client = Client()
+    client.force_login(world.respondent)
+    failures = []
+    for name, rule in MATRIX.items():
+        url = url_for(name, rule, world)
+        for index, method in enumerate(("get", "post")):
+            expected = RESPONDENT.get(name, (404, 404))[index]
+            data = rule.data(world) if (method == "post" and rule.data) else None
+            response, changed = attempt(client, method, url, data)
+            may_write = method == "post" and name in RESPONDENT_WRITES
+            found = problem(response, expected, changed, may_write)
+            if found:
+                failures.append(f"{method.upper()} {name} as respondent: {found}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_respondent_cannot_reach_another_request_of_the_same_deployment(world):
+    client = Client()
+    client.force_login(world.respondent)
+    other = world.other_request
+    question = other.questions.get()
+    for name, pk in (
+        ("respond:request", other.pk),
+        ("respond:letter_pdf", other.pk),
+        ("respond:request_json", other.pk),
+        ("respond:submit", other.pk),
+        ("respond:answer", question.pk),
+    ):
+        for method in ("get", "post"):
+            response, changed = attempt(client, method, reverse(name, args=[pk]), None)
+            assert response.status_code in (404, 405), f"{method} {name}"
+            assert not changed
+    assert RESPONDENT.keys() <= MATRIX.keys()

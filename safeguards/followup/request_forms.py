@@ -1,0 +1,115 @@
+"""Forms of information requests: making one, its questions, answers and the respondent."""
+
+from django import forms
+
+from safeguards.reviews import uploads
+from safeguards.reviews.forms.evidence import max_upload_bytes
+
+from .request_models import InformationRequest
+
+DEFAULT_LETTER = (
+    "We are reviewing the safeguards of this deployment. The public record does not answer the "
+    "questions below. Please answer each one, citing the document, clause or page that shows "
+    "it, and attach the documents. If a safeguard does not exist, please say so."
+)
+
+
+class RequestForm(forms.ModelForm):
+    class Meta:
+        model = InformationRequest
+        fields = [
+            "recipient_name",
+            "recipient_organisation",
+            "recipient_email",
+            "due_on",
+            "covering_letter",
+        ]
+        labels = {
+            "recipient_name": "Recipient's name",
+            "recipient_organisation": "Recipient's organisation",
+            "recipient_email": "Recipient's e-mail (optional)",
+            "due_on": "Due date",
+        }
+        help_texts = {
+            "due_on": "The last day to answer. A question unanswered after it is recorded as "
+            "“no response” and printed in the report.",
+        }
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "covering_letter": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class QuestionTextForm(forms.Form):
+    text = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def checked_upload(form, name: str):
+    """Validate an optional file field with the evidence upload checks (content, not name)."""
+    upload = form.cleaned_data.get(name)
+    if not upload:
+        return None
+    limit = max_upload_bytes()
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"The file is larger than the limit of {uploads.megabytes(limit)}."
+        )
+    try:
+        form.checked = uploads.inspect(upload, upload.name or "", limit)
+    except uploads.UploadRefused as refusal:
+        raise forms.ValidationError(str(refusal)) from None
+    return upload
+
+
+class AnswerForm(forms.Form):
+    """The respondent's answer to one question: text, and optionally a file."""
+
+    text = forms.CharField(
+        label="Your answer", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    upload = forms.FileField(
+        label="Attach a file",
+        required=False,
+        help_text=f"Optional. {uploads.ACCEPTED}; the type is checked from the content.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checked = None
+
+    def clean_upload(self):
+        return checked_upload(self, "upload")
+
+
+class RecordAnswerForm(AnswerForm):
+    """An answer the office received by letter or e-mail."""
+
+    received_on = forms.DateField(
+        label="Date received", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = "Answer received (verbatim)"
+        self.fields["upload"].label = "File received"
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("upload"):
+            raise forms.ValidationError("Give the answer's text, the file received, or both.")
+        return data
+
+
+class InviteRespondentForm(forms.Form):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+\Z",
+        max_length=150,
+        label="Username",
+        help_text="Letters, digits and @ . + - _ only.",
+    )
+    full_name = forms.CharField(max_length=200, label="Full name")
+    email = forms.EmailField(label="E-mail", required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Filled-in request file (JSON)")
