@@ -155,7 +155,9 @@ def test_import_refuses_another_requests_file(sent, draft, alice):
     other = make_request(draft, alice)
     raw = json.dumps({"schema": request_file.SCHEMA, "request": {"number": other.number}})
     answers, problems = request_file.parse(raw.encode(), sent.number, set(numbers(sent)))
-    assert answers == [] and problems == [f"The file is for request '{other.number}', not {sent.number}."]
+    assert answers == [] and problems == [
+        f"The file is for request '{other.number}', not {sent.number}."
+    ]
 
 
 def test_office_records_an_answer_with_a_file_hashed_like_evidence(sent, alice, client_for):
@@ -176,7 +178,9 @@ def test_office_records_an_answer_with_a_file_hashed_like_evidence(sent, alice, 
 
 def test_recording_refuses_a_file_that_is_not_what_it_says(sent, alice, client_for):
     question = sent.questions.first()
-    upload = SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "letter.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
     response = client_for(alice).post(
         reverse("followup:answer_record", args=[question.pk]),
         {"text": "x", "received_on": "2027-02-10", "upload": upload},
