@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_membership_role_respondent'),
-        ('followup', '0001_initial'),
+        ('followup', '0002_recommendation_owner'),
         ('reviews', '0004_assessment_executive_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
