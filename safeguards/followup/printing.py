@@ -63,3 +63,47 @@ def register_view(data: dict[str, Any]) -> dict[str, Any]:
             ],
         }
     return view
+
+
+OUTCOME_LABELS = {
+    "answered": "answered",
+    "no_response": "no response",
+    "overdue": "overdue",
+    "pending": "pending",
+}
+
+
+def request_sentence(req: dict[str, Any], question: dict[str, Any]) -> str:
+    """'requested 2027-02-01 from Pat Doe (Border agency), due 2027-03-03: no response'."""
+    recipient = req["recipient"]
+    who = recipient["name"]
+    if recipient.get("organisation"):
+        who += f" ({recipient['organisation']})"
+    outcome = OUTCOME_LABELS.get(question["outcome"], question["outcome"])
+    if question["outcome"] == "answered" and question.get("answered_on"):
+        outcome += f" {question['answered_on']}"
+    return f"requested {req['sent_on']} from {who}, due {req['due_on']}: {outcome}"
+
+
+def requests_view(data: dict[str, Any]) -> dict[str, Any]:
+    """`information_requests` for the printed view, and each criterion's requests by code."""
+    reqs = data.get("requests")
+    if not reqs:
+        return {}
+    listed, by_code = [], {}
+    for req in reqs:
+        questions = []
+        for q in req["questions"]:
+            sentence = request_sentence(req, q)
+            questions.append(
+                {
+                    "number": q["number"],
+                    "criterion": q.get("criterion") or "",
+                    "question": q["question"],
+                    "outcome": sentence,
+                }
+            )
+            if q.get("criterion"):
+                by_code.setdefault(q["criterion"], []).append(f"{q['number']} {sentence}")
+        listed.append({"number": req["number"], "questions": questions})
+    return {"information_requests": listed, "request_lines": by_code}

@@ -68,3 +68,47 @@ def decision_row(assessment_id: int, *, pending_only: bool) -> dict | None:
 
 def label(status: str) -> str:
     return states.STATUS_LABELS.get(status, status)
+
+
+def request_rows(deployment_id: int, moment) -> tuple[dict, ...]:
+    """The deployment's information requests sent so far, as of `moment` (key `requests`):
+    each question's outcome, "no response" once recorded after the due date."""
+    from .request_models import InformationRequest, RequestStatus
+    from .requests import question_state
+
+    reqs = (
+        InformationRequest.objects.filter(deployment_id=deployment_id)
+        .exclude(status=RequestStatus.DRAFT)
+        .select_related("office")
+        .prefetch_related("questions")
+        .order_by("year", "serial")
+    )
+    rows = []
+    for req in reqs:
+        questions = []
+        for q in req.questions.all():
+            if not q.sent:
+                continue
+            q.request = req
+            questions.append(
+                {
+                    "number": q.number,
+                    "criterion": q.criterion_code or None,
+                    "question": q.text,
+                    "outcome": question_state(q, req, moment),
+                    "answered_on": _date(q.answered_on),
+                }
+            )
+        rows.append(
+            {
+                "number": req.number,
+                "recipient": {
+                    "name": req.recipient_name,
+                    "organisation": req.recipient_organisation,
+                },
+                "sent_on": _date(req.sent_on),
+                "due_on": req.due_on.isoformat(),
+                "questions": questions,
+            }
+        )
+    return tuple(rows)

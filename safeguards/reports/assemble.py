@@ -137,6 +137,9 @@ class ReportInput:
     # already laid out by safeguards.followup.report.
     recommendations: tuple[dict[str, Any], ...] = ()
     decision: dict[str, Any] | None = None
+    # The deployment's information requests (safeguards.followup.report); the key is left out
+    # of reports whose deployment has none, so their fingerprints stay as they were.
+    requests: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -345,6 +348,8 @@ def assemble(data: ReportInput) -> Report:
         "recommendations": [dict(row) for row in data.recommendations],
         "decision": copy.deepcopy(data.decision),
     }
+    if data.requests:
+        content["requests"] = copy.deepcopy(list(data.requests))
     return Report(
         content=content,
         generated_at=data.generated_at,

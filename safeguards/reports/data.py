@@ -189,7 +189,7 @@ def report_input(
     office = assessment.office
     # Imported here: the follow-up app builds on the reports app.
     from safeguards.followup.register import local_date
-    from safeguards.followup.report import decision_row, recommendation_rows
+    from safeguards.followup.report import decision_row, recommendation_rows, request_rows
 
     as_of_day = local_date(approved_at if frozen and approved_at else timezone.now(), office)
     return ReportInput(
@@ -223,6 +223,9 @@ def report_input(
         executive_summary=assessment.executive_summary,
         recommendations=recommendation_rows(assessment.deployment_id, as_of_day),
         decision=decision_row(assessment.pk, pending_only=True) if frozen else None,
+        requests=request_rows(
+            assessment.deployment_id, approved_at if frozen and approved_at else timezone.now()
+        ),
     )
 
 

@@ -436,6 +436,16 @@ def view(
     from safeguards.followup.printing import register_view
 
     result.update(register_view(data))
+    # Information requests and their outcomes (DESIGN.md §10): an appendix, and a line under
+    # each criterion asked about.
+    from safeguards.followup.printing import requests_view
+
+    asked = requests_view(data)
+    lines = asked.pop("request_lines", {})
+    for section in result["sections"]:
+        for criterion in section["criteria"]:
+            criterion["requests"] = lines.get(criterion["code"], [])
+    result.update(asked)
     return result
 
 

@@ -270,6 +270,14 @@ def render_docx(data: dict[str, Any], *, paper: str = "letter", site_url: str = 
     for paragraph in view["method"]:
         document.add_paragraph(_clean(paragraph))
 
+    for request in view.get("information_requests", []):
+        _heading(document, f"Information request {request['number']}", level=1)
+        for question in request["questions"]:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(_clean(question["number"])).bold = True
+            paragraph.add_run(_clean(f" {question['question']}"))
+            document.add_paragraph(_clean(question["outcome"]))
+
     _heading(document, "Sign-off", level=1)
     if not view["signoff"]:
         document.add_paragraph("Nobody has scored or signed off this assessment yet.")

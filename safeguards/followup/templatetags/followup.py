@@ -84,3 +84,11 @@ def rec_priority_label(value):
 @register.filter
 def validity_label(value):
     return states.VALIDITY_LABELS.get(value, value)
+
+
+@register.simple_tag
+def request_sentence(req: dict, question: dict) -> str:
+    """How a report prints a question's outcome ("requested … from …, due …: no response")."""
+    from ..printing import request_sentence as sentence
+
+    return sentence(req, question)
