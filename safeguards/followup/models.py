@@ -284,6 +284,8 @@ class VersionSummary(models.Model):
 
 from .request_models import (  # noqa: E402, F401  (Django finds an app's models in models.py)
     Attachment,
+    DraftForComment,
     InformationRequest,
     Question,
+    RecommendationComment,
 )

@@ -107,3 +107,44 @@ def requests_view(data: dict[str, Any]) -> dict[str, Any]:
                 by_code.setdefault(q["criterion"], []).append(f"{q['number']} {sentence}")
         listed.append({"number": req["number"], "questions": questions})
     return {"information_requests": listed, "request_lines": by_code}
+
+
+POSITION_LABELS = {
+    "concur": "Concurs",
+    "partially_concur": "Partially concurs",
+    "non_concur": "Does not concur",
+}
+COMMENTS_TITLE = "Agency comments and our response"
+
+
+def comments_view(data: dict[str, Any]) -> dict[str, Any]:
+    """`agency_comments` for the printed view: the operator's words verbatim, and ours."""
+    comments = data.get("agency_comments")
+    if not comments:
+        return {}
+    items = [
+        {
+            "label": c.get("number") or c["criterion"],
+            "criterion": c["criterion"],
+            "recommendation": c["recommendation"],
+            "position": POSITION_LABELS.get(c.get("position") or "", "No position given"),
+            "comment": c.get("comment") or "",
+            "reply": c.get("reply") or "",
+        }
+        for c in comments["recommendations"]
+    ]
+    sent = comments.get("sent_on") or "—"
+    return {
+        "agency_comments": {
+            "title": COMMENTS_TITLE,
+            "intro": (
+                f"The draft of this report (fingerprint {comments['draft_fingerprint'][:16]}) "
+                f"was sent to the operator for comment on {sent}; their comments, received on "
+                f"{comments['received_on']}, are reproduced verbatim, each followed by our "
+                "response."
+            ),
+            "overall": comments["overall"]["comment"],
+            "overall_reply": comments["overall"]["reply"],
+            "items": items,
+        }
+    }

@@ -192,6 +192,10 @@ def on_approval(assessment, by, approved_at, decision: DecisionInput | None = No
             code=code,
             title=answer.criterion.title,
         )
+    # The agency's positions on the draft sent for comment become the recommendations' responses.
+    from .comments import apply_to_register
+
+    apply_to_register(assessment, by)
     # Every approval is a decision, with or without reservations and a validity.
     return _decide(assessment, by, on, decision or DecisionInput())
 

@@ -5,7 +5,7 @@ from django import forms
 from safeguards.reviews import uploads
 from safeguards.reviews.forms.evidence import max_upload_bytes
 
-from .request_models import InformationRequest
+from .request_models import InformationRequest, Position
 
 DEFAULT_LETTER = (
     "We are reviewing the safeguards of this deployment. The public record does not answer the "
@@ -113,3 +113,66 @@ class InviteRespondentForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="Filled-in request file (JSON)")
+
+
+class CommentsForm(forms.Form):
+    """The operator's comments on a draft: overall, and per recommendation a position and a
+    comment; the office's version adds the replies and the date received."""
+
+    overall = forms.CharField(
+        label="Overall comments", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, comments=(), office_side=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comments = list(comments)
+        self.office_side = office_side
+        if office_side:
+            self.fields["overall"].label = "Overall comments received (verbatim)"
+            self.fields["overall_reply"] = forms.CharField(
+                label="Our response to the overall comments",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields["received_on"] = forms.DateField(
+                label="Date received", widget=forms.DateInput(attrs={"type": "date"})
+            )
+        for comment in self.comments:
+            prefix = f"c{comment.pk}"
+            self.fields[f"{prefix}-position"] = forms.ChoiceField(
+                label=f"Position on the recommendation about {comment.criterion_code}",
+                choices=[("", "No position"), *Position.choices],
+                required=False,
+            )
+            self.fields[f"{prefix}-comment"] = forms.CharField(
+                label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            if office_side:
+                self.fields[f"{prefix}-reply"] = forms.CharField(
+                    label="Our response", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                )
+
+    def rows(self):
+        """(comment, its bound fields) for the template, one block per recommendation."""
+        for comment in self.comments:
+            prefix = f"c{comment.pk}"
+            names = ["position", "comment"] + (["reply"] if self.office_side else [])
+            yield comment, [self[f"{prefix}-{name}"] for name in names]
+
+    def items(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        names = ("position", "comment", "reply") if self.office_side else ("position", "comment")
+        return {
+            comment.pk: {name: data.get(f"c{comment.pk}-{name}", "") for name in names}
+            for comment in self.comments
+        }
+
+
+class SendDraftForm(forms.Form):
+    respondent = forms.ModelChoiceField(
+        queryset=None, label="Send to", empty_label=None, help_text="A respondent of the office."
+    )
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent"].queryset = users

@@ -145,3 +145,69 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class Position(models.TextChoices):
+    CONCUR = "concur", "Concurs"
+    PARTIALLY_CONCUR = "partially_concur", "Partially concurs"
+    NON_CONCUR = "non_concur", "Does not concur"
+
+
+class DraftForComment(models.Model):
+    """A frozen draft report sent to the operator, and their comments with the office's replies."""
+
+    office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(
+        "reviews.Assessment", on_delete=models.PROTECT, related_name="drafts_for_comment"
+    )
+    fingerprint = models.CharField(max_length=64)
+    content = models.TextField()  # the draft report's canonical JSON, as frozen
+    frozen_at = models.DateTimeField(auto_now_add=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts_for_comment",
+    )
+    sent_on = models.DateField(null=True, blank=True)
+    overall_comment = models.TextField(blank=True)
+    overall_reply = models.TextField(blank=True)
+    received_on = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-frozen_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Draft for comment {self.pk} of {self.assessment_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup:draft_comment", args=[self.pk])
+
+
+class RecommendationComment(models.Model):
+    """The operator's comment on one recommendation of the draft (by criterion), verbatim."""
+
+    draft = models.ForeignKey(DraftForComment, on_delete=models.CASCADE, related_name="comments")
+    criterion_code = models.CharField(max_length=40)
+    recommendation_text = models.TextField()
+    position = models.CharField(max_length=20, choices=Position.choices, blank=True)
+    comment = models.TextField(blank=True)
+    reply = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "criterion_code"], name="comment_per_rec"),
+            models.CheckConstraint(
+                condition=models.Q(position__in=["", *Position.values]),
+                name="comment_position_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_code}: {self.position}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_compare, views_portfolio, views_requests
+from . import views, views_comments, views_compare, views_portfolio, views_requests
 
 app_name = "followup"
 urlpatterns = [
@@ -54,4 +54,14 @@ urlpatterns = [
     path("questions/<int:pk>/drop/", views_requests.question_drop, name="question_drop"),
     path("questions/<int:pk>/restore/", views_requests.question_restore, name="question_restore"),
     path("questions/<int:pk>/answer/", views_requests.answer_record, name="answer_record"),
+    # Drafts sent for comment.
+    path(
+        "assessments/<int:pk>/draft-for-comment/",
+        views_comments.draft_freeze,
+        name="draft_freeze",
+    ),
+    path("drafts-for-comment/<int:pk>/", views_comments.draft_detail, name="draft_comment"),
+    path("drafts-for-comment/<int:pk>/send/", views_comments.draft_send, name="draft_send"),
+    path("drafts-for-comment/<int:pk>/comments/", views_comments.draft_record, name="draft_record"),
+    path("drafts-for-comment/<int:pk>/draft.pdf", views_comments.draft_pdf, name="draft_pdf"),
 ]

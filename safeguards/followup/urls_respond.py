@@ -3,7 +3,7 @@ it)."""
 
 from django.urls import path
 
-from . import views_respond
+from . import views_comments, views_respond
 
 app_name = "respond"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("requests/<int:pk>/request.json", views_respond.respondent_json, name="request_json"),
     path("questions/<int:pk>/answer/", views_respond.respondent_answer, name="answer"),
     path("files/<int:pk>/", views_respond.respondent_file, name="file"),
+    path("drafts/<int:pk>/", views_comments.respondent_draft, name="draft"),
+    path("drafts/<int:pk>/save/", views_comments.respondent_draft_save, name="draft_save"),
+    path("drafts/<int:pk>/submit/", views_comments.respondent_draft_submit, name="draft_submit"),
 ]

@@ -14,7 +14,13 @@ from safeguards.reviews import uploads
 from . import requests
 from .register import FollowupError
 from .request_forms import AnswerForm
-from .request_models import Attachment, InformationRequest, Question, RequestStatus
+from .request_models import (
+    Attachment,
+    DraftForComment,
+    InformationRequest,
+    Question,
+    RequestStatus,
+)
 from .views_requests import _error_messages, letter_pdf_response, request_json_response
 
 SENT = (RequestStatus.SENT, RequestStatus.SUBMITTED)
@@ -38,7 +44,13 @@ def respondent_home(request):
         .select_related("office", "deployment")
         .order_by("due_on", "pk")
     )
-    return render(request, "followup/respond_home.html", {"reqs": reqs})
+    drafts = (
+        DraftForComment.objects.filter(respondent=request.user)
+        .exclude(sent_on=None)
+        .select_related("office", "assessment__deployment")
+        .order_by("-sent_on", "-pk")
+    )
+    return render(request, "followup/respond_home.html", {"reqs": reqs, "drafts": drafts})
 
 
 def _page(request, req, forms=None, status=200):

@@ -140,6 +140,9 @@ class ReportInput:
     # The deployment's information requests (safeguards.followup.report); the key is left out
     # of reports whose deployment has none, so their fingerprints stay as they were.
     requests: tuple[dict[str, Any], ...] = ()
+    # The operator's comments on the draft sent for comment, with the office's replies
+    # (safeguards.followup.comments); left out when there are none.
+    agency_comments: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,8 @@ def assemble(data: ReportInput) -> Report:
     }
     if data.requests:
         content["requests"] = copy.deepcopy(list(data.requests))
+    if data.agency_comments:
+        content["agency_comments"] = copy.deepcopy(data.agency_comments)
     return Report(
         content=content,
         generated_at=data.generated_at,

@@ -188,6 +188,7 @@ def report_input(
     frozen = report_version is not None
     office = assessment.office
     # Imported here: the follow-up app builds on the reports app.
+    from safeguards.followup.comments import report_row as comments_row
     from safeguards.followup.register import local_date
     from safeguards.followup.report import decision_row, recommendation_rows, request_rows
 
@@ -223,6 +224,7 @@ def report_input(
         executive_summary=assessment.executive_summary,
         recommendations=recommendation_rows(assessment.deployment_id, as_of_day),
         decision=decision_row(assessment.pk, pending_only=True) if frozen else None,
+        agency_comments=comments_row(assessment.pk, assessment.deployment_id),
         requests=request_rows(
             assessment.deployment_id, approved_at if frozen and approved_at else timezone.now()
         ),

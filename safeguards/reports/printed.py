@@ -446,6 +446,9 @@ def view(
         for criterion in section["criteria"]:
             criterion["requests"] = lines.get(criterion["code"], [])
     result.update(asked)
+    from safeguards.followup.printing import comments_view
+
+    result.update(comments_view(data))
     return result
 
 

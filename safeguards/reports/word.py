@@ -296,6 +296,22 @@ def render_docx(data: dict[str, Any], *, paper: str = "letter", site_url: str = 
         f"{view['audit']['events']} audit events were recorded for this assessment when the "
         f"report was made. Hash of the latest: {view['audit']['head']}."
     )
+    if "agency_comments" in view:
+        comments = view["agency_comments"]
+        _heading(document, comments["title"], level=1)
+        document.add_paragraph(_clean(comments["intro"]))
+        if comments["overall"]:
+            _heading(document, "Overall comments", level=2)
+            document.add_paragraph(_clean(comments["overall"]))
+            if comments["overall_reply"]:
+                _labelled(document, "Our response", comments["overall_reply"])
+        for item in comments["items"]:
+            _heading(document, f"{item['label']} — {item['position']}", level=2)
+            _labelled(document, "Recommendation", item["recommendation"])
+            if item["comment"]:
+                document.add_paragraph(_clean(item["comment"]))
+            if item["reply"]:
+                _labelled(document, "Our response", item["reply"])
     out = io.BytesIO()
     document.save(out)
     return _dated(out.getvalue(), data["generated_at"])

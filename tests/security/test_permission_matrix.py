@@ -270,6 +270,18 @@ def recorded_answer(w) -> dict:
     return {"text": "Kept for 30 days, says the letter.", "received_on": "2027-02-01"}
 
 
+def send_draft(w) -> dict:
+    return {"respondent": w.respondent.pk}
+
+
+def draft_comments(w) -> dict:
+    return {
+        "overall": "We concur in part.",
+        "overall_reply": "Noted.",
+        "received_on": "2027-02-01",
+    }
+
+
 def respondent_answer(w) -> dict:
     return {f"q{w.sent_question.pk}-text": "Kept for 30 days."}
 
@@ -616,6 +628,31 @@ MATRIX: dict[str, Rule] = {
         "sent_question", POST_ONLY, office(404, 404, 404, 404, 404), data=respondent_answer
     ),
     "respond:file": Rule("attachment", office(404, 404, 404, 404, 404), GET_ONLY),
+    # Drafts for comment: editors freeze, send and record; members read and export.
+    "followup:draft_freeze": Rule(
+        "draft", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
+    "followup:draft_comment": Rule("sent_draft", READ, GET_ONLY),
+    "followup:draft_send": Rule(
+        "draft_comment",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=send_draft,
+        writes=EDITORS,
+    ),
+    "followup:draft_record": Rule(
+        "sent_draft",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=draft_comments,
+        writes=EDITORS,
+    ),
+    "followup:draft_pdf": Rule("sent_draft", READ, GET_ONLY),
+    "respond:draft": Rule("sent_draft", office(404, 404, 404, 404, 404), GET_ONLY),
+    "respond:draft_save": Rule(
+        "sent_draft", POST_ONLY, office(404, 404, 404, 404, 404), data=draft_comments
+    ),
+    "respond:draft_submit": Rule("sent_draft", POST_ONLY, office(404, 404, 404, 404, 404)),
 }
 
 
@@ -663,6 +700,9 @@ class World:
     other_request: Any = None
     attachment: Any = None
     respondent: Any = None
+    # A draft frozen for comment, and one sent to the respondent.
+    draft_comment: Any = None
+    sent_draft: Any = None
 
     @property
     def approved_deployment(self):
@@ -726,6 +766,11 @@ def add_requests(w, alice) -> None:
         uploaded_by=w.respondent,
     )
     w.attachment.file.save("notes.txt", ContentFile(b"notes"))
+    from safeguards.followup import comments
+
+    w.draft_comment = comments.freeze(w.draft, alice)
+    w.sent_draft = comments.freeze(w.draft, alice)
+    comments.send(w.sent_draft, alice, w.respondent)
 
 
 def url_for(name: str, rule: Rule, w: World, missing: bool = False) -> str:
@@ -889,8 +934,18 @@ RESPONDENT: dict[str, tuple] = {
     "respond:request_json": (200, 405),
     "respond:answer": (405, 302),
     "respond:file": (200, 405),
+    "respond:draft": (200, 405),
+    "respond:draft_save": (405, 302),
+    "respond:draft_submit": (405, 302),
 }
-RESPONDENT_WRITES = {"profile", "notifications:read_all", "respond:submit", "respond:answer"}
+RESPONDENT_WRITES = {
+    "profile",
+    "notifications:read_all",
+    "respond:submit",
+    "respond:answer",
+    "respond:draft_save",
+    "respond:draft_submit",
+}
 
 
 def test_the_respondent_gets_only_what_is_theirs(world):

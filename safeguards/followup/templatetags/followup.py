@@ -92,3 +92,10 @@ def request_sentence(req: dict, question: dict) -> str:
     from ..printing import request_sentence as sentence
 
     return sentence(req, question)
+
+
+@register.filter
+def position_label(position) -> str:
+    from ..printing import POSITION_LABELS
+
+    return POSITION_LABELS.get(position or "", "No position given")
