@@ -31,7 +31,7 @@ class InviteForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=STAFF_ROLES)
+    role = forms.ChoiceField(choices=Role.choices)
 
 
 class ProfileForm(forms.ModelForm):

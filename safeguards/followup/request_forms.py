@@ -3,7 +3,7 @@
 from django import forms
 
 from safeguards.reviews import uploads
-from safeguards.reviews.forms.evidence import max_upload_bytes
+from safeguards.reviews.forms.evidence import checked_upload
 
 from .request_models import InformationRequest, Position
 
@@ -42,23 +42,6 @@ class RequestForm(forms.ModelForm):
 
 class QuestionTextForm(forms.Form):
     text = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def checked_upload(form, name: str):
-    """Validate an optional file field with the evidence upload checks (content, not name)."""
-    upload = form.cleaned_data.get(name)
-    if not upload:
-        return None
-    limit = max_upload_bytes()
-    if upload.size > limit:
-        raise forms.ValidationError(
-            f"The file is larger than the limit of {uploads.megabytes(limit)}."
-        )
-    try:
-        form.checked = uploads.inspect(upload, upload.name or "", limit)
-    except uploads.UploadRefused as refusal:
-        raise forms.ValidationError(str(refusal)) from None
-    return upload
 
 
 class AnswerForm(forms.Form):

@@ -159,24 +159,23 @@ def question_edit(request, pk):
     return render(request, "followup/question_form.html", {"form": form, "question": question})
 
 
-@require_POST
-def question_drop(request, pk):
+def _drop(request, pk, dropped: bool):
     question = question_for(request.user, pk)
     try:
-        requests.set_dropped(question, request.user, True)
+        requests.set_dropped(question, request.user, dropped)
     except FollowupError as error:
         _error_messages(request, error)
     return redirect(question.request)
+
+
+@require_POST
+def question_drop(request, pk):
+    return _drop(request, pk, True)
 
 
 @require_POST
 def question_restore(request, pk):
-    question = question_for(request.user, pk)
-    try:
-        requests.set_dropped(question, request.user, False)
-    except FollowupError as error:
-        _error_messages(request, error)
-    return redirect(question.request)
+    return _drop(request, pk, False)
 
 
 @require_POST

@@ -28,6 +28,25 @@ def max_upload_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 
+def checked_upload(form, name: str):
+    """Clean an optional file field with the evidence checks; the result goes to form.checked.
+    (Also used for the files that come with answers to information requests.)"""
+    upload = form.cleaned_data.get(name)
+    if not upload:
+        return None
+    limit = max_upload_bytes()
+    # The size the upload handler counted: refuse big files before reading them again.
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"The file is larger than the limit of {uploads.megabytes(limit)}."
+        )
+    try:
+        form.checked = uploads.inspect(upload, upload.name or "", limit)
+    except uploads.UploadRefused as refusal:
+        raise forms.ValidationError(str(refusal)) from None
+    return upload
+
+
 class EvidenceForm(forms.ModelForm):
     url = forms.URLField(
         label="Source URL",
@@ -61,20 +80,7 @@ class EvidenceForm(forms.ModelForm):
         self.checked: uploads.CheckedFile | None = None
 
     def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        if not upload:
-            return None
-        limit = max_upload_bytes()
-        # The size the upload handler counted: refuse big files before reading them again.
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is larger than the limit of {uploads.megabytes(limit)}."
-            )
-        try:
-            self.checked = uploads.inspect(upload, upload.name or "", limit)
-        except uploads.UploadRefused as refusal:
-            raise forms.ValidationError(str(refusal)) from None
-        return upload
+        return checked_upload(self, "upload")
 
     def save_for(self, deployment, user) -> Evidence:
         """Store the evidence (and its file, under a name we choose) with its audit event.
