@@ -183,6 +183,7 @@ def set_dropped(question: Question, by, dropped: bool) -> None:
     """Drop a question (kept, unnumbered, never sent) or take it back."""
     with transaction.atomic():
         req = _editable(question.request)
+        question = Question.objects.select_for_update().get(pk=question.pk)
         if question.sent != dropped:
             return  # already so
         # A placeholder number past the end, then renumbering puts it in its place.
