@@ -80,9 +80,10 @@ def test_requests_from_questions_to_agency_comments(
     # others, and submits.
     respondent = new_page()
     respondent.goto(link)
-    respondent.get_by_label("New password", exact=True).fill("a long new passphrase 42")
-    respondent.get_by_label("New password confirmation").fill("a long new passphrase 42")
-    respondent.get_by_role("button", name=re.compile("password", re.I)).click()
+    respondent.locator("#id_new_password1").fill("a long new passphrase 42")
+    respondent.locator("#id_new_password2").fill("a long new passphrase 42")
+    respondent.get_by_role("button", name="Set password").click()
+    respondent.wait_for_url("**/set-password/done/")
     login(respondent, "pat", "a long new passphrase 42")
     expect(respondent.get_by_role("heading", name="Requests sent to you")).to_be_visible()
     assert_nothing_of_the_scoring(respondent)
@@ -121,7 +122,7 @@ def test_requests_from_questions_to_agency_comments(
     # The draft goes out for comment.
     page.goto(draft.get_absolute_url())
     page.get_by_role("button", name="Send the draft for comment").click()
-    page.get_by_label("Send to").select_option(label="pat")
+    page.locator("#id_respondent").select_option(label="pat")
     page.get_by_role("button", name="Send the draft").click()
     expect(page.get_by_text("Sent to pat.")).to_be_visible()
 
