@@ -6,7 +6,7 @@ from safeguards.reports.data import live_report, report_input
 
 from .builders import answered_assessment
 
-QUERIES = 9  # eight, and the deployment's recommendations register
+QUERIES = 11  # eight, the recommendations register, information requests, agency comments
 
 
 @pytest.mark.parametrize("per_category", [5, 80])
