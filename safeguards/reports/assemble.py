@@ -81,6 +81,9 @@ class ApprovalInput:
     at: str
     name: str = ""  # full name as printed (accounts.models.display_name)
     title: str = ""
+    # Approvers only: the statement they confirmed and their note for the record.
+    attestation: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,16 +334,7 @@ def assemble(data: ReportInput) -> Report:
         "categories": categories,
         "criteria": criteria,
         "questions": questions,
-        "approvals": [
-            {
-                "role": a.role,
-                "username": a.username,
-                "name": a.name or a.username,
-                "title": a.title,
-                "at": a.at,
-            }
-            for a in data.approvals
-        ],
+        "approvals": [_approval(a) for a in data.approvals],
         "audit": {"events": data.audit_events, "head": data.audit_head},
         "recommendations": [dict(row) for row in data.recommendations],
         "decision": copy.deepcopy(data.decision),
@@ -351,3 +345,16 @@ def assemble(data: ReportInput) -> Report:
         fingerprint=fingerprint_of(content),
         result=result,
     )
+
+
+def _approval(approval: ApprovalInput) -> dict:
+    entry = {
+        "role": approval.role,
+        "username": approval.username,
+        "name": approval.name or approval.username,
+        "title": approval.title,
+        "at": approval.at,
+    }
+    if approval.role == "approver":
+        entry.update(attestation=approval.attestation, note=approval.note)
+    return entry

@@ -453,6 +453,10 @@ class WorkflowStep(models.Model):
     )
     username = models.CharField(max_length=150)
     comment = models.TextField(blank=True)
+    # An approval: the statement the approver confirmed (the office's text at the time) and
+    # their optional note for the record; both go into the report's sign-off.
+    attestation = models.TextField(blank=True)
+    note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -141,6 +141,12 @@ def test_reviewer_to_approver_to_viewer(
     login(page, "bob")
     page.get_by_role("link", name="Assessments").first.click()
     page.get_by_role("link", name=assessment.title).click()
+    page.get_by_role("link", name="Approve and freeze the report").click()
+    # Approving needs the confirmation: the button alone is refused by the field.
+    page.get_by_role("button", name="Approve and freeze the report").click()
+    expect(page.get_by_text("Tick the statement to confirm it").first).to_be_visible()
+    page.get_by_role("checkbox").check()
+    page.get_by_label("Note for the record (optional)").fill("Reviewed in full.")
     page.get_by_role("button", name="Approve and freeze the report").click()
     expect(page.get_by_text("Approved. The report is frozen as a new version.")).to_be_visible()
     assessment.refresh_from_db()

@@ -47,6 +47,12 @@ def test_core_tasks_work_without_javascript(nojs_page, alice, bob, tmp_path):
 
     login(page, "bob")
     page.goto(assessment.get_absolute_url())
+    page.get_by_role("link", name="Approve and freeze the report").click()
+    # Approving needs the confirmation: the button alone is refused by the field.
+    page.get_by_role("button", name="Approve and freeze the report").click()
+    expect(page.get_by_text("Tick the statement to confirm it").first).to_be_visible()
+    page.get_by_role("checkbox").check()
+    page.get_by_label("Note for the record (optional)").fill("Reviewed in full.")
     page.get_by_role("button", name="Approve and freeze the report").click()
     expect(page.get_by_text("Approved. The report is frozen")).to_be_visible()
     assessment.refresh_from_db()

@@ -342,7 +342,11 @@ MATRIX: dict[str, Rule] = {
     ),
     # bob and olga scored nothing in it, so either may approve.
     "reviews:assessment_approve": Rule(
-        "in_review", POST_ONLY, office(404, 403, 403, 302, 302), writes=APPROVERS
+        "in_review",
+        office(404, 403, 403, 200, 200),
+        office(404, 403, 403, 302, 302),
+        data=lambda w: {"confirm": "on", "note": "Reviewed in full."},
+        writes=APPROVERS,
     ),
     "reviews:assessment_reopen": Rule(
         "approved",

@@ -149,6 +149,26 @@ class StepCommentForm(forms.Form):
         self.fields["comment"].help_text = help_text
 
 
+class ApproveForm(forms.Form):
+    """The approval's confirmation: the office's attestation, ticked, and an optional note."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the statement to confirm it before approving."}
+    )
+    note = forms.CharField(
+        label="Note for the record (optional)",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Printed with your sign-off in the report, for example a reservation.",
+    )
+
+    def __init__(self, *args, attestation: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attestation = attestation
+        self.fields["confirm"].label = attestation
+
+
 class ReassessForm(AssessmentStartForm):
     """Start a new assessment from an earlier one: same version or the framework's newest."""
 
