@@ -330,6 +330,10 @@ def assemble(data: ReportInput) -> Report:
             "disclosure_rate": rate_number(result.disclosure_rate),
             "applicable": result.applicable,
             "criteria": len(data.criteria),
+            # A draft with criteria not assessed yet: its scores are provisional, no verdict is
+            # claimed, and the disclosure rate covers the assessed criteria only.
+            "assessed": len(data.criteria) - result.counts_dict()[scoring.NOT_ASSESSED],
+            "provisional": result.counts_dict()[scoring.NOT_ASSESSED] > 0,
         },
         "categories": categories,
         "criteria": criteria,

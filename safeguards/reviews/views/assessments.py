@@ -206,7 +206,12 @@ class Summary:
     def categories(self) -> list[dict]:
         scored = {row.code: row for row in self.result.categories}
         return [
-            {"category": category, "result": row, "score": score_text(row.score)}
+            {
+                "category": category,
+                "result": row,
+                "score": score_text(row.score),
+                "value": None if row.score is None else float(row.score),
+            }
             for category in self.framework_version.categories.all()
             if (row := scored.get(category.code))
         ]
@@ -218,6 +223,34 @@ class Summary:
     @property
     def verdict(self) -> str:
         return scoring.VERDICT_LABELS.get(self.result.verdict, "none yet")
+
+    @property
+    def total(self) -> int:
+        return len(self.answers)
+
+    @property
+    def assessed(self) -> int:
+        return self.total - self.result.counts_dict()[scoring.NOT_ASSESSED]
+
+    @property
+    def provisional(self) -> bool:
+        """Until every criterion is assessed, scores are provisional and there is no verdict."""
+        return self.assessed < self.total
+
+    @property
+    def disclosure(self) -> str:
+        rate = self.result.disclosure_rate
+        return "n/a" if rate is None else f"{scoring.round_half_up(rate * 100, 1)} %"
+
+    @property
+    def questions(self) -> int:
+        """Open questions to the operator: one per undisclosed criterion."""
+        return self.result.counts_dict()[scoring.UNDISCLOSED]
+
+    @property
+    def thresholds(self) -> tuple[int, int]:
+        version = self.framework_version
+        return version.threshold_significant_gaps, version.threshold_adequate
 
     @cached_property
     def blockers(self) -> list:
