@@ -464,3 +464,21 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.username}"
+
+
+class FormToken(models.Model):
+    """A create form's one-time token, used: a second post of the same form (a double click,
+    a re-sent request) finds it and is refused with a link to what the first one made.
+
+    The row is written in the create's own transaction, so two concurrent posts cannot both
+    pass (the unique token makes the second wait for the first, then fail).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=500, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"form token of {self.user_id} for {self.url}"

@@ -12,6 +12,8 @@ from safeguards.audit.record import record
 from safeguards.reviews import uploads
 from safeguards.reviews.models import Evidence
 
+from .limits import CountedLimits
+
 WEB_URL = URLValidator(schemes=["http", "https"], message="Enter a web address (http or https).")
 
 
@@ -28,7 +30,7 @@ def max_upload_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(CountedLimits, forms.ModelForm):
     url = forms.URLField(
         label="Source URL",
         required=False,

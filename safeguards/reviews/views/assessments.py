@@ -4,7 +4,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -14,7 +14,7 @@ from safeguards.accounts.permissions import Action, get_for_user, visible
 from safeguards.catalog.models import Criterion, FrameworkVersion
 from safeguards.team.overview import cached_overview as team_overview
 
-from .. import workflow
+from .. import once, workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
 from ..models import Answer, Assessment, Deployment
 from ..sorting import DATES, Column, sort_by
@@ -104,13 +104,19 @@ def assessment_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        assessment = workflow.create_assessment(
-            deployment,
-            data["framework_version"],
-            title=data["title"],
-            as_of=data["as_of"],
-            by=request.user,
-        )
+        try:
+            with transaction.atomic():
+                claimed = once.claim(request)
+                assessment = workflow.create_assessment(
+                    deployment,
+                    data["framework_version"],
+                    title=data["title"],
+                    as_of=data["as_of"],
+                    by=request.user,
+                )
+                once.made(claimed, assessment)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         messages.success(request, "Assessment started: every criterion is waiting for a status.")
         return redirect(assessment)
     return render(
@@ -121,6 +127,7 @@ def assessment_create(request, pk):
             "deployment": deployment,
             "heading": "Start an assessment",
             "deployment_url": optional_url("reviews:deployment", deployment.pk),
+            "once": once.token_of(request),
         },
     )
 
@@ -315,13 +322,18 @@ def assessment_reassess(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = workflow.start_from(
-                source,
-                data["framework_version"],
-                title=data["title"],
-                as_of=data["as_of"],
-                by=request.user,
-            )
+            with transaction.atomic():
+                claimed = once.claim(request)
+                result = workflow.start_from(
+                    source,
+                    data["framework_version"],
+                    title=data["title"],
+                    as_of=data["as_of"],
+                    by=request.user,
+                )
+                once.made(claimed, result.assessment)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         except workflow.WorkflowError as error:
             form.add_error("framework_version", error.problems)
         else:
@@ -335,6 +347,7 @@ def assessment_reassess(request, pk):
             "deployment": source.deployment,
             "source": source,
             "heading": "Start a new assessment from this one",
+            "once": once.token_of(request),
             "deployment_url": optional_url("reviews:deployment", source.deployment_id),
         },
     )

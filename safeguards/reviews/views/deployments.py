@@ -17,6 +17,7 @@ from safeguards.accounts.permissions import (
     visible,
 )
 from safeguards.audit.record import record
+from safeguards.reviews import once
 from safeguards.reviews.forms.deployments import (
     DEPLOYMENT_FIELDS,
     DeploymentForm,
@@ -107,21 +108,26 @@ def deployment_create(request):
         deployment = form.save(commit=False)
         deployment.office = form.cleaned_data.get("office") or offices[0]
         deployment.created_by = request.user
-        with transaction.atomic():
-            deployment.save()
-            record(
-                "deployment.created",
-                actor=request.user,
-                office=deployment.office,
-                target=deployment,
-                after=snapshot(deployment),
-            )
+        try:
+            with transaction.atomic():
+                claimed = once.claim(request)
+                deployment.save()
+                record(
+                    "deployment.created",
+                    actor=request.user,
+                    office=deployment.office,
+                    target=deployment,
+                    after=snapshot(deployment),
+                )
+                once.made(claimed, deployment)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         messages.success(request, f"Deployment “{deployment.name}” created.")
         return redirect(deployment)
     return render(
         request,
         "reviews/deployment_form.html",
-        {"form": form, "office": offices[0], "offices": offices},
+        {"form": form, "office": offices[0], "offices": offices, "once": once.token_of(request)},
     )
 
 

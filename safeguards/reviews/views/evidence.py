@@ -4,13 +4,14 @@ import logging
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from safeguards.accounts.permissions import Action, can, get_for_user
-from safeguards.reviews import uploads
+from safeguards.reviews import once, uploads
 from safeguards.reviews.forms.evidence import EvidenceForm, StorageUnavailable
 from safeguards.reviews.models import (
     Answer,
@@ -97,10 +98,16 @@ def evidence_create(request, pk):
     context["link_problem"] = link_problem
     if request.method == "POST" and form.is_valid():
         try:
-            evidence = form.save_for(deployment, request.user)
+            with transaction.atomic():
+                claimed = once.claim(request)
+                evidence = form.save_for(deployment, request.user)
+                once.made(claimed, evidence)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         except StorageUnavailable as error:  # no row, no file: say so by the field, not a 500
             logger.error("Evidence file not stored for deployment %s: %s", deployment.pk, error)
             form.add_error("upload", StorageUnavailable.message)
+            context["once"] = once.token_of(request)
             return render(request, "reviews/evidence_form.html", context, status=503)
         messages.success(request, f"Evidence “{evidence.title}” added.")
         if answer is not None:
@@ -112,6 +119,7 @@ def evidence_create(request, pk):
             # Not redirect(): it would take a word such as ?next=home for a view name.
             return HttpResponseRedirect(next_url)
         return redirect(evidence)
+    context["once"] = once.token_of(request)
     return render(request, "reviews/evidence_form.html", context)
 
 
