@@ -81,7 +81,9 @@ def test_reviewer_to_approver_to_viewer(
     expect(page.get_by_text("Assessment started")).to_be_visible()
     assessment = Assessment.objects.get()
     assert page.url.endswith(assessment.get_absolute_url())
-    assert verdict_on(page) == "Red line not demonstrated"
+    # Nothing assessed yet: provisional, no verdict claimed.
+    expect(page.get_by_role("heading", name="Provisional — 0 of 54 assessed")).to_be_visible()
+    assert page.locator("dt:text-is('Verdict')").count() == 0
 
     # ... and cannot submit it yet: the page says what is missing.
     page.get_by_role("button", name="Submit for review").click()
