@@ -41,7 +41,7 @@ class Outcome:
 
 
 def _versions():
-    return ReportVersion.objects.select_related("assessment__deployment").defer(
+    return ReportVersion.objects.select_related("assessment__deployment", "office").defer(
         "pdf", "canonical_json"
     )
 
@@ -54,9 +54,11 @@ def describe(version: ReportVersion, office_ids: set[int] | None) -> tuple[str, 
     withheld from non-members all the same. `office_ids` None means the server operator.
     """
     if office_ids is not None and version.office_id not in office_ids:
+        # Only what the report itself says on its cover: who issued which version, when.
         return (
-            "It matches a report approved by another office on this installation. Its details "
-            "are not shown because you are not a member of that office.",
+            f"It matches approved version {version.number} of a report issued by "
+            f"{version.office.name} on {version.approved_at:%Y-%m-%d}. Its other details are "
+            "shown only to members of that office.",
             False,
         )
     return (

@@ -21,6 +21,11 @@ urlpatterns = [
         name="assessment_category_save_next",
     ),
     path(
+        "assessments/<int:pk>/categories/<str:code>/save-then-evidence/<str:criterion>/",
+        category.assessment_category_save_then_evidence,
+        name="assessment_category_save_then_evidence",
+    ),
+    path(
         "assessments/<int:pk>/categories/<str:code>/resolve/",
         category.assessment_category_resolve,
         name="assessment_category_resolve",

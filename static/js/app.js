@@ -123,7 +123,28 @@
     });
   }
 
+  /* A page of answers warns before it is left with changes not saved (any link, the back
+     button, closing the tab); sending the form itself is not leaving it. */
+  function warnUnsaved(form) {
+    var changed = false;
+    function mark() {
+      changed = true;
+    }
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", function () {
+      changed = false;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (changed) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
   function ready() {
+    document.querySelectorAll("form[data-unsaved-warning]").forEach(warnUnsaved);
     focusFirstError();
     markScrollingTables();
     document.querySelectorAll("[data-maxlength]").forEach(counter);

@@ -96,7 +96,7 @@ def test_reviewer_to_approver_to_viewer(
 
     # The first category: add evidence with a file, linked to its first criterion.
     page.get_by_role("link", name=re.compile(r"^AUTH ")).first.click()
-    page.get_by_role("link", name=re.compile("^Add evidence for AUTH-1")).click()
+    page.get_by_role("button", name=re.compile("^Save and add evidence for AUTH-1")).click()
     page.get_by_label("Title").fill(EVIDENCE_TITLE)
     page.get_by_label("Kind").select_option(label="Document")
     page.get_by_label("Citation").fill("p. 4, section C.2")

@@ -315,6 +315,14 @@ MATRIX: dict[str, Rule] = {
         writes=EDITORS,
         kwargs={"code": "C1"},
     ),
+    "reviews:assessment_category_save_then_evidence": Rule(
+        "draft",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=category_page,
+        writes=EDITORS,
+        kwargs={"code": "C1", "criterion": "C1-1"},
+    ),
     "reviews:assessment_category_resolve": Rule(
         "draft",
         POST_ONLY,
@@ -371,7 +379,6 @@ MATRIX: dict[str, Rule] = {
     "reports:version_pdf": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     "reports:version_json": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     "reports:version_csv": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
-    # Verification answers anyone signed in; another office learns only "it matches".
     # The letterhead is the office admin's; a member of another office gets 404.
     "reports:office_letterhead": Rule(
         "office",
@@ -380,7 +387,6 @@ MATRIX: dict[str, Rule] = {
         data=letterhead_fields,
         writes=("admin",),
     ),
-    "reports:verify": Rule(None, everyone(200), everyone(405)),
     # Restricted marks: members see them; editors change them until approval.
     "restricted:assessment": Rule("draft", READ, GET_ONLY),
     "restricted:save": Rule(
@@ -415,8 +421,11 @@ MATRIX: dict[str, Rule] = {
     # Trust anchors are published: anyone, signed in or not, may fetch them.
     "signing:trust_anchor_pem": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
     "signing:trust_anchor_fdf": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
-    "reports:verify_fingerprint": Rule(None, everyone(405), everyone(200), data=fingerprint),
-    "reports:verify_file": Rule(None, everyone(405), everyone(200), data=report_file),
+    # Verification is public, signed out too; a non-member learns only "office X issued vN".
+    "reports:verify": Rule(None, (200,) * 6, (405,) * 6),
+    "verify_short": Rule(None, (200,) * 6, (405,) * 6, kwargs={"fingerprint": "0" * 64}),
+    "reports:verify_fingerprint": Rule(None, (405,) * 6, (200,) * 6, data=fingerprint),
+    "reports:verify_file": Rule(None, (405,) * 6, (200,) * 6, data=report_file),
     # Members are managed by the office's admins; the outsider cannot tell the office exists.
     "members": Rule(None, ADMIN_NO_OUTSIDER, everyone(405), kwargs={"slug": "oig"}),
     "member_invite": Rule(
@@ -684,7 +693,15 @@ def test_each_role_gets_what_the_rules_allow(role, world, clients):
 
 
 # Published on purpose: an office's signing trust anchor is for readers without an account.
-PUBLISHED = {"signing:trust_anchor_pem", "signing:trust_anchor_fdf"}
+PUBLISHED = {
+    "signing:trust_anchor_pem",
+    "signing:trust_anchor_fdf",
+    # Public verification: what it says to a non-member is tested in reports/test_verify_public.
+    "reports:verify",
+    "reports:verify_fingerprint",
+    "reports:verify_file",
+    "verify_short",
+}
 
 
 def test_anonymous_never_gets_a_page_with_data(world, clients):
