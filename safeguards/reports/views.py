@@ -1,7 +1,6 @@
 """The report page, its downloads (current and frozen versions) and the verification page."""
 
 import functools
-import json
 import logging
 
 from django.conf import settings
