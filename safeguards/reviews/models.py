@@ -56,7 +56,24 @@ def lacks_recommendation(status: str, recommendation: str) -> bool:
     return status in GAP_STATUSES and not (recommendation or "").strip()
 
 
-class Deployment(models.Model):
+class Archivable(models.Model):
+    """Archived: hidden from lists (with the reason), still readable and verifiable; restorable."""
+
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    archived_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Deployment(Archivable):
     office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     operator = models.CharField("operator or agency", max_length=200)
@@ -100,7 +117,7 @@ class AssessmentStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
-class Assessment(models.Model):
+class Assessment(Archivable):
     # The office is copied from the deployment so access checks need no join.
     office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+")
     deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, related_name="assessments")
@@ -424,6 +441,12 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # Retired (with the reason): still readable and cited where it was, no longer edited.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retired_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -434,6 +457,30 @@ class Evidence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:evidence", args=[self.pk])
+
+
+class EvidenceFile(models.Model):
+    """A file of an evidence item that a newer file replaced: kept, with its hash and type, so
+    whatever cited it (an approved report's evidence register) can still be checked."""
+
+    # The office is copied from the evidence so access checks need no join.
+    office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="earlier_files")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    file_name = models.CharField("original file name", max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class StepKind(models.TextChoices):

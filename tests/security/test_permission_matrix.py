@@ -88,6 +88,14 @@ def evidence_fields(w) -> dict:
     return {"title": "Press release", "kind": "web_page", "url": "https://example.org/pr"}
 
 
+def evidence_correction(w) -> dict:
+    return {"title": "Statement of work (signed)", "kind": "file", "retrieved_on": "2026-10-01"}
+
+
+def reason(w) -> dict:
+    return {"reason": "Entered twice by mistake."}
+
+
 def start_fields(w) -> dict:
     return {
         "title": "Another assessment",
@@ -529,6 +537,27 @@ MATRIX: dict[str, Rule] = {
     "followup:compare_json": Rule("approved_deployment", READ, GET_ONLY),
     "followup:portfolio": Rule(None, everyone(200), everyone(405)),
     "followup:portfolio_csv": Rule(None, everyone(200), everyone(405)),
+    # Corrections: editors edit and retire evidence, archive and restore; members read the
+    # earlier files of evidence like its current one.
+    "reviews:evidence_edit": Rule(
+        "evidence", EDIT, office(404, 403, 302, 302, 302), data=evidence_correction, writes=EDITORS
+    ),
+    "reviews:evidence_retire": Rule(
+        "evidence", EDIT, office(404, 403, 302, 302, 302), data=reason, writes=EDITORS
+    ),
+    "reviews:evidence_earlier_file": Rule("earlier_file", READ, GET_ONLY),
+    "reviews:deployment_archive": Rule(
+        "deployment", EDIT, office(404, 403, 302, 302, 302), data=reason, writes=EDITORS
+    ),
+    "reviews:deployment_restore": Rule(
+        "archived_deployment", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
+    "reviews:assessment_archive": Rule(
+        "draft", EDIT, office(404, 403, 302, 302, 302), data=reason, writes=EDITORS
+    ),
+    "reviews:assessment_restore": Rule(
+        "archived_assessment", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
 }
 
 
@@ -566,6 +595,10 @@ class World:
     recommendation: Any = None
     resolvable: Any = None
     resolved: Any = None
+    # Corrections: an archived deployment and assessment (to restore), a replaced file.
+    archived_deployment: Any = None
+    archived_assessment: Any = None
+    earlier_file: Any = None
 
     @property
     def approved_deployment(self):
@@ -596,6 +629,23 @@ def world(
     Recommendation.objects.filter(pk__in=[recs[1].pk, recs[2].pk]).update(**agreed)
     Recommendation.objects.filter(pk=recs[2].pk).update(status="resolved")
     w.recommendation, w.resolvable, w.resolved = recs[:3]
+    from safeguards.reviews import corrections
+    from safeguards.reviews.models import EvidenceFile
+    from tests.factories import make_assessment, make_deployment
+
+    w.archived_deployment = make_deployment(deployment.office, alice, name="Duplicate")
+    corrections.archive(w.archived_deployment, alice, "Created twice.")
+    w.archived_assessment = make_assessment(w.archived_deployment, framework, alice)
+    corrections.archive(w.archived_assessment, alice, "Created twice.")
+    w.earlier_file = EvidenceFile.objects.create(
+        office=deployment.office,
+        evidence=evidence_file,
+        file=evidence_file.file.name,
+        file_name="sow-draft.pdf",
+        file_size=evidence_file.file_size,
+        file_sha256="1" * 64,
+        file_type="application/pdf",
+    )
     return w
 
 

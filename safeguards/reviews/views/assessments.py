@@ -27,7 +27,7 @@ ASSESSMENTS = Assessment.objects.select_related(
 # the scores (see Summary); building a query with joins cost more than a cached overview.
 OVERVIEW = Assessment.objects.only(
     *("office", "deployment", "framework_version", "based_on", "title", "as_of", "status"),
-    *("updated_at", "scoring_method"),
+    *("updated_at", "scoring_method", "archived_at", "archived_by", "archived_reason"),
 )
 
 
@@ -62,6 +62,8 @@ def assessment_list(request):
     form = AssessmentFilterForm(request.GET or None, deployments=deployments)
     # Not the framework file's text (~90 KB a row): SQLite sorts whole rows to reach deep pages.
     assessments = visible(request.user, ASSESSMENTS.defer("framework_version__source_text"))
+    # Archived ones (or of an archived deployment) stay readable at their address, unlisted.
+    assessments = assessments.filter(archived_at__isnull=True, deployment__archived_at__isnull=True)
     if form.is_valid():
         filters = form.cleaned_data
         if filters["q"]:
@@ -148,6 +150,7 @@ def assessment_detail(request, pk):
         "can_approve": in_review_for_me and not permissions.has_scored(user, assessment),
         "can_reopen": permissions.may_reopen(user, assessment),
         "can_reassess": permissions.may_reassess(user, assessment),
+        "can_archive": permissions.can(user, Action.EDIT, assessment.office_id),
         "report_url": optional_url("reports:assessment_report", assessment.pk),
         "history_url": optional_url("audit:assessment_history", assessment.pk),
         "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),

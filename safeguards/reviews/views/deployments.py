@@ -84,6 +84,9 @@ def deployment_list(request):
     sorting = sort_by(request.GET.get("sort"), columns, default="name")
     deployments = form.filter(visible(request.user, Deployment.objects.select_related("office")))
     deployments = deployments.order_by(*sorting.ordering)
+    # Archived deployments are left out of the list, or listed alone with ?archived=1.
+    show_archived = request.GET.get("archived") == "1"
+    deployments = deployments.filter(archived_at__isnull=not show_archived)
     page = Paginator(deployments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -95,6 +98,7 @@ def deployment_list(request):
             "can_create": bool(office_ids(request.user, Action.EDIT)),
             "several_offices": several_offices,
             "sorting": sorting,
+            "show_archived": show_archived,
         },
     )
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -22,6 +22,8 @@ from safeguards.reviews.models import (
     ReadOnlyError,
 )
 from safeguards.reviews.sorting import COUNTS, DATES, Column, sort_by
+
+from .corrections import safe_file_response
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
@@ -125,7 +127,9 @@ def evidence_create(request, pk):
 
 def evidence_detail(request, pk):
     evidence = get_for_user(
-        request.user, Evidence.objects.select_related("deployment", "office", "added_by"), pk=pk
+        request.user,
+        Evidence.objects.select_related("deployment", "office", "added_by", "retired_by"),
+        pk=pk,
     )
     answers = evidence.answers.select_related(
         "assessment", "criterion", "assessment__framework_version"
@@ -137,6 +141,11 @@ def evidence_detail(request, pk):
             "evidence": evidence,
             "answers": answers,
             "type_label": uploads.LABELS.get(evidence.file_type, evidence.file_type),
+            "download_name": uploads.download_name(
+                evidence.file_name or "evidence", evidence.file_type
+            ),
+            "earlier_files": evidence.earlier_files.select_related("replaced_by"),
+            "can_edit": can(request.user, Action.EDIT, evidence.office_id),
         },
     )
 
@@ -149,17 +158,4 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The stored file is missing; tell your administrator.") from None
-    content_type = evidence.file_type or "application/octet-stream"
-    if content_type == uploads.TEXT:
-        content_type += "; charset=utf-8"
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=uploads.download_name(evidence.file_name or "evidence", evidence.file_type),
-        content_type=content_type,
-    )
-    # Even if a browser ignored "attachment", it must not guess the type or run anything.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return safe_file_response(handle, evidence.file_name, evidence.file_type)
