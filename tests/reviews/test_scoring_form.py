@@ -193,8 +193,9 @@ def test_page_query_count_does_not_grow_with_criteria(
 
 # Session, user, roles, assessment, categories, answers, evidence links, the deployment's
 # evidence, progress, the answers' review state (notes, edited after review) and their open
-# notes. The criteria's guides (and their references) come from the cache.
-CATEGORY_PAGE_QUERIES = 11
+# notes, the latest workflow step (is it returned?). The criteria's guides (and their
+# references) come from the cache.
+CATEGORY_PAGE_QUERIES = 12
 
 
 # Saving -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from safeguards.catalog.models import Category
 from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
 
+from .. import returned
 from ..forms.assessments import TEXT_MAX_LENGTH, AnswerForm
 from ..models import Answer, AnswerConflict, Assessment, Evidence, ReadOnlyError
 from . import assessment_rows
@@ -144,6 +145,10 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
         "text_max_length": TEXT_MAX_LENGTH,
         "recommendation_help": AnswerForm.base_fields["recommendation"].help_text,
     }
+    step = returned.latest_return(assessment)
+    codes = [category.code for category in page.categories]
+    if step is not None and returned.concerns(step.comment, page.category.code, codes):
+        context["returned"] = step
     return render(request, "reviews/assessment_category.html", context, status=status)
 
 
@@ -276,4 +281,8 @@ def _conflict(request, page: CategoryPage, data, conflict: AnswerConflict):
         for value in values
     ]
     context = {"assessment": page.assessment, "page": page, "rows": rows, "hidden": hidden}
+    # Often the other save was this same person, in another tab or after the Back button.
+    context["all_yours"] = all(
+        stored.updated_by_id == request.user.pk for stored, _ in conflict.conflicts
+    )
     return render(request, "reviews/assessment_conflict.html", context, status=409)

@@ -14,7 +14,7 @@ from safeguards.accounts.permissions import Action, get_for_user, visible
 from safeguards.catalog.models import Criterion, FrameworkVersion
 from safeguards.team.overview import cached_overview as team_overview
 
-from .. import once, workflow
+from .. import once, returned, workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
 from ..models import Answer, Assessment, Deployment
 from ..sorting import DATES, Column, sort_by
@@ -151,6 +151,7 @@ def assessment_detail(request, pk):
         "can_reopen": permissions.may_reopen(user, assessment),
         "can_reassess": permissions.may_reassess(user, assessment),
         "can_archive": permissions.can(user, Action.EDIT, assessment.office_id),
+        "returned": returned.latest_return(assessment),
         "report_url": optional_url("reports:assessment_report", assessment.pk),
         "history_url": optional_url("audit:assessment_history", assessment.pk),
         "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),
