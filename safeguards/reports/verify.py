@@ -263,13 +263,16 @@ def _verify_json(data: dict, office_ids, in_pdf: bool = False, check=None) -> Ou
             f"Intact: {what.lower()} matches an approved version.",
             ["Its fingerprint and every score were recomputed from the file and agree."],
         )
+    draft = data.get("status") != "approved"
     reason = (
         "It is a draft, and drafts are never approved versions."
-        if data.get("status") != "approved"
+        if draft
         else "It may come from another installation, or from a version since removed."
     )
+    # Not "Intact, but…": skimmed, that reads as a pass. Lead with what it is not.
+    headline = "Not an approved report" if draft else "No approved version here"
     return Outcome(
         UNMATCHED,
-        f"Intact, but {what.lower()} matches no approved version here.",
+        f"{headline}: {what.lower()} matches no approved version here (it was not altered).",
         ["Its fingerprint and every score were recomputed from the file and agree.", reason],
     )
