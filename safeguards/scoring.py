@@ -326,7 +326,10 @@ def assess(
         )
         for code, weighted in by_category.items()
     )
-    disclosure_rate = Fraction(applicable - counts[UNDISCLOSED], applicable) if applicable else None
+    # Over the assessed applicable criteria only: a draft's unassessed criteria are unknown,
+    # not disclosed (for a submitted assessment nothing is unassessed, so nothing changes).
+    assessed = applicable - counts[NOT_ASSESSED]
+    disclosure_rate = Fraction(assessed - counts[UNDISCLOSED], assessed) if assessed else None
     return Result(
         overall=overall,
         verdict=_verdict(overall, bool(breaches), bool(not_shown), thresholds),

@@ -301,3 +301,7 @@ SITE_URL = os.environ.get("SAFEGUARDS_SITE_URL", "http://127.0.0.1:8000").rstrip
 globals().update(email_settings(os.environ.get("SAFEGUARDS_EMAIL_URL", "console:")))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARDS_EMAIL_FROM", "safeguards@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Public verify pages (signed out too): lookups per client address per window, then 429.
+SAFEGUARDS_VERIFY_RATE = int(os.environ.get("SAFEGUARDS_VERIFY_RATE", "30"))
+SAFEGUARDS_VERIFY_WINDOW_SECONDS = int(os.environ.get("SAFEGUARDS_VERIFY_WINDOW_SECONDS", "60"))

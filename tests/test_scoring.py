@@ -556,7 +556,11 @@ def test_gap_order(criteria, statuses, gaps):
             Fraction(0),
             id="nothing-disclosed",
         ),
-        pytest.param({"A": UNDISCLOSED}, Fraction(3, 4), id="not-assessed-is-not-undisclosed"),
+        pytest.param(
+            {"A": UNDISCLOSED, "B": MET}, Fraction(1, 2), id="over-assessed-criteria-only"
+        ),
+        pytest.param({"A": UNDISCLOSED}, Fraction(0), id="not-assessed-left-out"),
+        pytest.param({}, None, id="nothing-assessed-no-rate"),
     ],
 )
 def test_disclosure_rate(statuses, rate):

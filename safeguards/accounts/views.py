@@ -32,10 +32,14 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request):
-    deployments = visible(request.user, Deployment.objects.select_related("office"))
+    deployments = visible(
+        request.user, Deployment.objects.select_related("office").filter(archived_at__isnull=True)
+    )
     assessments = visible(
         request.user,
-        Assessment.objects.select_related("deployment", "office", "framework_version__framework"),
+        Assessment.objects.select_related(
+            "deployment", "office", "framework_version__framework"
+        ).filter(archived_at__isnull=True, deployment__archived_at__isnull=True),
     )
     show_all = request.GET.get("all") == "1"
     return render(

@@ -81,6 +81,9 @@ class ApprovalInput:
     at: str
     name: str = ""  # full name as printed (accounts.models.display_name)
     title: str = ""
+    # Approvers only: the statement they confirmed and their note for the record.
+    attestation: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,20 +336,15 @@ def assemble(data: ReportInput) -> Report:
             "disclosure_rate": rate_number(result.disclosure_rate),
             "applicable": result.applicable,
             "criteria": len(data.criteria),
+            # A draft with criteria not assessed yet: its scores are provisional, no verdict is
+            # claimed, and the disclosure rate covers the assessed criteria only.
+            "assessed": len(data.criteria) - result.counts_dict()[scoring.NOT_ASSESSED],
+            "provisional": result.counts_dict()[scoring.NOT_ASSESSED] > 0,
         },
         "categories": categories,
         "criteria": criteria,
         "questions": questions,
-        "approvals": [
-            {
-                "role": a.role,
-                "username": a.username,
-                "name": a.name or a.username,
-                "title": a.title,
-                "at": a.at,
-            }
-            for a in data.approvals
-        ],
+        "approvals": [_approval(a) for a in data.approvals],
         "audit": {"events": data.audit_events, "head": data.audit_head},
         "recommendations": [dict(row) for row in data.recommendations],
         "decision": copy.deepcopy(data.decision),
@@ -361,3 +359,16 @@ def assemble(data: ReportInput) -> Report:
         fingerprint=fingerprint_of(content),
         result=result,
     )
+
+
+def _approval(approval: ApprovalInput) -> dict:
+    entry = {
+        "role": approval.role,
+        "username": approval.username,
+        "name": approval.name or approval.username,
+        "title": approval.title,
+        "at": approval.at,
+    }
+    if approval.role == "approver":
+        entry.update(attestation=approval.attestation, note=approval.note)
+    return entry

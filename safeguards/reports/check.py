@@ -65,8 +65,11 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise Unreadable("The report data is larger than any report this application makes.")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise Unreadable(f"This is not valid JSON ({error.__class__.__name__}).") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Unreadable(
+            "This file is neither a report PDF nor a report's JSON data. Choose the PDF or the "
+            ".json file downloaded from a report."
+        ) from None
     if not isinstance(data, dict):
         raise Unreadable("This JSON is not a report: it is not an object.")
     return data

@@ -97,7 +97,7 @@ def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[Appr
         if previous is None or (answer.updated_at and answer.updated_at > previous):
             last_edit[name] = answer.updated_at
 
-    def signed(role, username, at, user=None) -> ApprovalInput:
+    def signed(role, username, at, user=None, **approval) -> ApprovalInput:
         user = user or people.get(username)
         return ApprovalInput(
             role,
@@ -105,6 +105,7 @@ def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[Appr
             _time(at),
             name=display_name(user) if user is not None else username,
             title=display_title(user) if user is not None else "",
+            **approval,
         )
 
     approvals = [signed("reviewer", name, at) for name, at in sorted(last_edit.items())]
@@ -118,9 +119,29 @@ def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[Appr
         if step.kind == StepKind.SUBMITTED:
             approvals.append(signed("submitter", step.username, step.at, step.user))
         elif step.kind == StepKind.APPROVED and approved_by is None:
-            approvals.append(signed("approver", step.username, step.at, step.user))
+            approvals.append(
+                signed(
+                    "approver",
+                    step.username,
+                    step.at,
+                    step.user,
+                    attestation=step.attestation,
+                    note=step.note,
+                )
+            )
     if approved_by is not None:
-        approvals.append(signed("approver", approved_by.get_username(), approved_at, approved_by))
+        # The approval being frozen: its step was just written, in this transaction.
+        step = next((s for s in reversed(current) if s.kind == StepKind.APPROVED), None)
+        approvals.append(
+            signed(
+                "approver",
+                approved_by.get_username(),
+                approved_at,
+                approved_by,
+                attestation=step.attestation if step else "",
+                note=step.note if step else "",
+            )
+        )
     return tuple(approvals)
 
 

@@ -238,6 +238,13 @@ def presentation(data: dict[str, Any]) -> dict[str, Any]:
         "assessment_status_label": ASSESSMENT_STATUS_LABELS.get(
             data["assessment"]["status"], data["assessment"]["status"]
         ),
+        # Drafts with criteria not assessed claim no verdict (older reports lack the keys).
+        "provisional": summary.get("provisional", False),
+        "provisional_text": (
+            f"Provisional — {summary['assessed']} of {summary['criteria']} assessed"
+            if summary.get("provisional")
+            else ""
+        ),
         "verdict_label": scoring.VERDICT_LABELS.get(summary["verdict"], "No verdict"),
         "verdict_sentence": VERDICT_SENTENCES.get(summary["verdict"], ""),
         "overall_text": score_text(summary["overall_score"]),

@@ -372,6 +372,9 @@ def view(
             "name": approval.get("name") or approval["username"],
             "title": approval.get("title") or "",
             "when": local_time(approval.get("at"), zone),
+            # What the approver attested on the confirmation step, and their note.
+            "attestation": approval.get("attestation") or "",
+            "note": approval.get("note") or "",
         }
         for approval in data["approvals"]
     ]

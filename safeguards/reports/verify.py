@@ -41,7 +41,7 @@ class Outcome:
 
 
 def _versions():
-    return ReportVersion.objects.select_related("assessment__deployment").defer(
+    return ReportVersion.objects.select_related("assessment__deployment", "office").defer(
         "pdf", "canonical_json"
     )
 
@@ -54,9 +54,11 @@ def describe(version: ReportVersion, office_ids: set[int] | None) -> tuple[str, 
     withheld from non-members all the same. `office_ids` None means the server operator.
     """
     if office_ids is not None and version.office_id not in office_ids:
+        # Only what the report itself says on its cover: who issued which version, when.
         return (
-            "It matches a report approved by another office on this installation. Its details "
-            "are not shown because you are not a member of that office.",
+            f"It matches approved version {version.number} of a report issued by "
+            f"{version.office.name} on {version.approved_at:%Y-%m-%d}. Its other details are "
+            "shown only to members of that office.",
             False,
         )
     return (
@@ -261,13 +263,16 @@ def _verify_json(data: dict, office_ids, in_pdf: bool = False, check=None) -> Ou
             f"Intact: {what.lower()} matches an approved version.",
             ["Its fingerprint and every score were recomputed from the file and agree."],
         )
+    draft = data.get("status") != "approved"
     reason = (
         "It is a draft, and drafts are never approved versions."
-        if data.get("status") != "approved"
+        if draft
         else "It may come from another installation, or from a version since removed."
     )
+    # Not "Intact, but…": skimmed, that reads as a pass. Lead with what it is not.
+    headline = "Not an approved report" if draft else "No approved version here"
     return Outcome(
         UNMATCHED,
-        f"Intact, but {what.lower()} matches no approved version here.",
+        f"{headline}: {what.lower()} matches no approved version here (it was not altered).",
         ["Its fingerprint and every score were recomputed from the file and agree.", reason],
     )

@@ -1,8 +1,10 @@
 """The report page, its downloads (current and frozen versions) and the verification page."""
 
+import functools
 import logging
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -14,7 +16,7 @@ from safeguards.accounts.permissions import get_for_user, office_ids
 from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
 
-from . import disclosure, pdf, word
+from . import disclosure, pdf, ratelimit, word
 from .data import live_report
 from .exports import render_csv, render_json
 from .forms import FingerprintForm, ReportFileForm
@@ -200,12 +202,28 @@ def _verify_page(request, fingerprint_form=None, file_form=None, outcome=None, s
     return render(request, "reports/verify.html", context, status=status)
 
 
+def _limited(view):
+    """Verification is public (no sign-in) and rate-limited per client address."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not ratelimit.allow(request, "verify"):
+            response = render(request, "reports/verify_limited.html", status=429)
+            response["Retry-After"] = str(settings.SAFEGUARDS_VERIFY_WINDOW_SECONDS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return login_not_required(wrapped)
+
+
 @require_GET
+@_limited
 def verify(request):
     return _verify_page(request)
 
 
 @require_POST
+@_limited
 def verify_fingerprint_view(request):
     form = FingerprintForm(request.POST)
     if not form.is_valid():
@@ -214,7 +232,19 @@ def verify_fingerprint_view(request):
     return _verify_page(request, outcome=outcome)
 
 
+@require_GET
+@_limited
+def verify_short(request, fingerprint):
+    """The short link printed on every PDF (and its QR code): /v/<fingerprint>/."""
+    form = FingerprintForm({"fingerprint": fingerprint})
+    if not form.is_valid():
+        return _verify_page(request, fingerprint_form=form, status=400)
+    outcome = verify_fingerprint(form.cleaned_data["fingerprint"], set(office_ids(request.user)))
+    return _verify_page(request, fingerprint_form=form, outcome=outcome)
+
+
 @require_POST
+@_limited
 def verify_file_view(request):
     form = ReportFileForm(request.POST, request.FILES)
     if not form.is_valid():

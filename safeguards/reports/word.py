@@ -288,6 +288,13 @@ def render_docx(data: dict[str, Any], *, paper: str = "letter", site_url: str = 
             [[s["role"], s["name"], s["title"], s["when"]] for s in view["signoff"]],
             [3.5, 4.5, 4.5, 3.5],
         )
+        for signer in view["signoff"]:
+            if signer["attestation"]:
+                document.add_paragraph(
+                    _clean(f"{signer['name']} attested: “{signer['attestation']}”")
+                )
+            if signer["note"]:
+                document.add_paragraph(_clean(f"Note for the record: {signer['note']}"))
     if view["draft"]:
         document.add_paragraph("Not approved. A draft's fingerprint is not an approval.")
 

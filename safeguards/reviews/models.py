@@ -56,7 +56,24 @@ def lacks_recommendation(status: str, recommendation: str) -> bool:
     return status in GAP_STATUSES and not (recommendation or "").strip()
 
 
-class Deployment(models.Model):
+class Archivable(models.Model):
+    """Archived: hidden from lists (with the reason), still readable and verifiable; restorable."""
+
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    archived_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Deployment(Archivable):
     office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     operator = models.CharField("operator or agency", max_length=200)
@@ -100,7 +117,7 @@ class AssessmentStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
-class Assessment(models.Model):
+class Assessment(Archivable):
     # The office is copied from the deployment so access checks need no join.
     office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+")
     deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, related_name="assessments")
@@ -424,6 +441,12 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # Retired (with the reason): still readable and cited where it was, no longer edited.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retired_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -434,6 +457,30 @@ class Evidence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:evidence", args=[self.pk])
+
+
+class EvidenceFile(models.Model):
+    """A file of an evidence item that a newer file replaced: kept, with its hash and type, so
+    whatever cited it (an approved report's evidence register) can still be checked."""
+
+    # The office is copied from the evidence so access checks need no join.
+    office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="+")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="earlier_files")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    file_name = models.CharField("original file name", max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class StepKind(models.TextChoices):
@@ -453,6 +500,10 @@ class WorkflowStep(models.Model):
     )
     username = models.CharField(max_length=150)
     comment = models.TextField(blank=True)
+    # An approval: the statement the approver confirmed (the office's text at the time) and
+    # their optional note for the record; both go into the report's sign-off.
+    attestation = models.TextField(blank=True)
+    note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -460,3 +511,21 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.username}"
+
+
+class FormToken(models.Model):
+    """A create form's one-time token, used: a second post of the same form (a double click,
+    a re-sent request) finds it and is refused with a link to what the first one made.
+
+    The row is written in the create's own transaction, so two concurrent posts cannot both
+    pass (the unique token makes the second wait for the first, then fail).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=500, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"form token of {self.user_id} for {self.url}"

@@ -250,7 +250,10 @@ def _check_docx(stream: BinaryIO, max_bytes: int) -> None:
                 )
             content_types = archive.read("[Content_Types].xml")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
-        raise UploadRefused("The file claims to be a Word document but is damaged.") from None
+        raise UploadRefused(
+            "This is a ZIP archive but not a readable Word document (.docx). Archives are not "
+            "accepted: upload the documents inside it one by one."
+        ) from None
     except RuntimeError:
         # zipfile raises RuntimeError for encrypted members.
         raise UploadRefused("The Word document is encrypted; upload an unencrypted copy.") from None

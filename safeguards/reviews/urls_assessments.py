@@ -4,12 +4,18 @@ from django.urls import path
 
 from .views import assessment_category as category
 from .views import assessment_workflow as steps
-from .views import assessments, executive_summary
+from .views import assessments, corrections, executive_summary
 
 urlpatterns = [
     path("assessments/", assessments.assessment_list, name="assessment_list"),
     path("deployments/<int:pk>/assess/", assessments.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment"),
+    path(
+        "assessments/<int:pk>/archive/", corrections.assessment_archive, name="assessment_archive"
+    ),
+    path(
+        "assessments/<int:pk>/restore/", corrections.assessment_restore, name="assessment_restore"
+    ),
     path(
         "assessments/<int:pk>/categories/<str:code>/",
         category.assessment_category,
@@ -19,6 +25,11 @@ urlpatterns = [
         "assessments/<int:pk>/categories/<str:code>/save-next/",
         category.assessment_category_save_next,
         name="assessment_category_save_next",
+    ),
+    path(
+        "assessments/<int:pk>/categories/<str:code>/save-then-evidence/<str:criterion>/",
+        category.assessment_category_save_then_evidence,
+        name="assessment_category_save_then_evidence",
     ),
     path(
         "assessments/<int:pk>/categories/<str:code>/resolve/",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safeguards import scoring
 from safeguards.accounts import permissions
+from safeguards.accounts.models import Office
 from safeguards.accounts.permissions import Action
 from safeguards.audit.record import record
 
@@ -105,14 +106,23 @@ def _comment_problem(comment: str, what: str) -> list[str]:
 
 
 def _step(
-    assessment: Assessment, locked: Assessment, kind: str, new_status: str, by, comment: str = ""
+    assessment: Assessment,
+    locked: Assessment,
+    kind: str,
+    new_status: str,
+    by,
+    comment: str = "",
+    **extra: str,
 ) -> WorkflowStep:
+    """`extra`: the approval's attestation and note, stored on the step and in its event."""
     old_status = locked.status
     locked.status = assessment.status = new_status
     locked.save(update_fields=["status", "updated_at"])
     step = WorkflowStep.objects.create(
-        assessment=locked, kind=kind, user=by, username=by.get_username(), comment=comment
+        assessment=locked, kind=kind, user=by, username=by.get_username(), comment=comment, **extra
     )
+    after = {"status": new_status, "comment": comment} if comment else {"status": new_status}
+    after.update({name: value for name, value in extra.items() if value})
     record(
         f"assessment.{kind}",
         actor=by,
@@ -120,7 +130,7 @@ def _step(
         target=locked,
         assessment=locked,
         before={"status": old_status},
-        after={"status": new_status, "comment": comment} if comment else {"status": new_status},
+        after=after,
     )
     from safeguards.team import hooks  # team work builds on reviews models
 
@@ -156,27 +166,37 @@ def return_to_draft(assessment: Assessment, by, comment: str) -> WorkflowStep:
         )
 
 
-def approve(assessment: Assessment, by, decision=None) -> WorkflowStep:
+def approve(
+    assessment: Assessment, by, decision=None, *, note: str = "", attestation: str | None = None
+) -> WorkflowStep:
     """in_review -> approved by an approver who scored nothing in it; freezes a report version.
 
     `decision` (a safeguards.followup.register.DecisionInput) carries the approver's
     conditions and validity; the gaps' recommendations are numbered in the same transaction.
+    `attestation`: the statement the approver confirmed (default: the office's text now);
+    `note`: their optional note for the record. Both are kept on the step and in the report.
     """
+    note = (note or "").strip()
     with transaction.atomic():
         locked = _lock(assessment)
-        problems = _role_problem(by, locked, Action.APPROVE, "an approver")
-        problems += _status_problem(locked, AssessmentStatus.IN_REVIEW, "approved")
-        if not problems and permissions.has_scored(by, locked):
-            problems.append(
-                "You changed answers of this assessment, so another approver must sign it off."
-            )
-        if not problems:
-            from safeguards.team import hooks
-
-            problems += hooks.approval_problems(locked)
+        problems = approval_problems(locked, by)
+        if len(note) > COMMENT_MAX_LENGTH:
+            problems.append(f"Keep the note under {COMMENT_MAX_LENGTH} characters.")
         if problems:
             raise WorkflowError(problems)
-        step = _step(assessment, locked, StepKind.APPROVED, AssessmentStatus.APPROVED, by)
+        if attestation is None:
+            attestation = Office.objects.values_list("attestation_text", flat=True).get(
+                pk=locked.office_id
+            )
+        step = _step(
+            assessment,
+            locked,
+            StepKind.APPROVED,
+            AssessmentStatus.APPROVED,
+            by,
+            attestation=attestation.strip(),
+            note=note,
+        )
         # Imported here: the reports app assembles reports from reviews models.
         from safeguards.followup.register import on_approval
         from safeguards.reports.freeze import freeze_report
@@ -184,6 +204,21 @@ def approve(assessment: Assessment, by, decision=None) -> WorkflowStep:
         on_approval(locked, by, step.at, decision)
         freeze_report(locked, approved_by=by)
         return step
+
+
+def approval_problems(assessment: Assessment, by) -> list[str]:
+    """Why `by` may not approve `assessment` now (empty: they may)."""
+    problems = _role_problem(by, assessment, Action.APPROVE, "an approver")
+    problems += _status_problem(assessment, AssessmentStatus.IN_REVIEW, "approved")
+    if not problems and permissions.has_scored(by, assessment):
+        problems.append(
+            "You changed answers of this assessment, so another approver must sign it off."
+        )
+    if not problems:
+        from safeguards.team import hooks
+
+        problems += hooks.approval_problems(assessment)
+    return problems
 
 
 def reopen(assessment: Assessment, by, reason: str) -> WorkflowStep:

@@ -73,9 +73,82 @@
     resizeTimer = window.setTimeout(markScrollingTables, 150);
   });
 
+  /* Character counters for every field with a limit (data-maxlength; the server refuses a
+     longer text by the field, and nothing is cut). */
+  function counter(field) {
+    var limit = parseInt(field.getAttribute("data-maxlength"), 10);
+    if (!limit || field.dataset.counted) {
+      return;
+    }
+    field.dataset.counted = "1";
+    var note = document.createElement("div");
+    note.className = "form-text char-count";
+    note.id = (field.id || field.name) + "-count";
+    note.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", note);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+    function update() {
+      var length = field.value.length;
+      var over = length - limit;
+      note.textContent = over > 0
+        ? length.toLocaleString() + " characters: " + over.toLocaleString() +
+          " over the limit of " + limit.toLocaleString() + ". Shorten it before saving."
+        : length.toLocaleString() + " of " + limit.toLocaleString() + " characters";
+      note.classList.toggle("text-danger", over > 0);
+      note.classList.toggle("fw-semibold", over > 0);
+      /* Quiet until it matters: announce only near or past the limit. */
+      note.setAttribute("aria-live", length > limit * 0.9 ? "polite" : "off");
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+
+  /* Create forms (data-once) are sent once: the button is disabled after the first click
+     (the server also refuses a second post of the same one-time token). */
+  function sendOnce(form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+      var buttons = form.querySelectorAll("button[type=submit], button:not([type])");
+      window.setTimeout(function () {
+        buttons.forEach(function (button) {
+          button.disabled = true;
+          button.setAttribute("aria-disabled", "true");
+        });
+      }, 0);
+    });
+  }
+
+  /* A page of answers warns before it is left with changes not saved (any link, the back
+     button, closing the tab); sending the form itself is not leaving it. */
+  function warnUnsaved(form) {
+    var changed = false;
+    function mark() {
+      changed = true;
+    }
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", function () {
+      changed = false;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (changed) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
   function ready() {
+    document.querySelectorAll("form[data-unsaved-warning]").forEach(warnUnsaved);
     focusFirstError();
     markScrollingTables();
+    document.querySelectorAll("[data-maxlength]").forEach(counter);
+    document.querySelectorAll("form[data-once]").forEach(sendOnce);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

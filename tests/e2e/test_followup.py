@@ -21,6 +21,8 @@ def test_recommendations_from_approval_to_closure(page, office, alice, bob, scre
     # The approver approves with a condition and a validity of one year.
     login(page, "bob")
     page.goto(assessment.get_absolute_url())
+    page.get_by_role("link", name="Approve and freeze the report").click()
+    page.get_by_label("I have reviewed").check()
     page.get_by_label("Valid for").select_option("1_year")
     page.get_by_label("Conditions (one per line)").fill("Publish the retention schedule.")
     page.get_by_role("button", name="Approve and freeze the report").click()
@@ -73,6 +75,8 @@ def test_recommendations_from_approval_to_closure(page, office, alice, bob, scre
     # then closes the recommendation, citing the evidence.
     login(page, "bob")
     page.goto(later.get_absolute_url())
+    page.get_by_role("link", name="Approve and freeze the report").click()
+    page.get_by_label("I have reviewed").check()
     page.get_by_role("button", name="Approve and freeze the report").click()
     expect(page.get_by_text("Approved. The report is frozen as a new version.")).to_be_visible()
     page.goto(Recommendation.objects.get(number=numbers[0]).get_absolute_url())

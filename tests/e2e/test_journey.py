@@ -81,7 +81,9 @@ def test_reviewer_to_approver_to_viewer(
     expect(page.get_by_text("Assessment started")).to_be_visible()
     assessment = Assessment.objects.get()
     assert page.url.endswith(assessment.get_absolute_url())
-    assert verdict_on(page) == "Red line not demonstrated"
+    # Nothing assessed yet: provisional, no verdict claimed.
+    expect(page.get_by_role("heading", name="Provisional — 0 of 54 assessed")).to_be_visible()
+    assert page.locator("dt:text-is('Verdict')").count() == 0
 
     # ... and cannot submit it yet: the page says what is missing.
     page.get_by_role("button", name="Submit for review").click()
@@ -94,7 +96,7 @@ def test_reviewer_to_approver_to_viewer(
 
     # The first category: add evidence with a file, linked to its first criterion.
     page.get_by_role("link", name=re.compile(r"^AUTH ")).first.click()
-    page.get_by_role("link", name=re.compile("^Add evidence for AUTH-1")).click()
+    page.get_by_role("button", name=re.compile("^Save and add evidence for AUTH-1")).click()
     page.get_by_label("Title").fill(EVIDENCE_TITLE)
     page.get_by_label("Kind").select_option(label="Document")
     page.get_by_label("Citation").fill("p. 4, section C.2")
@@ -114,7 +116,9 @@ def test_reviewer_to_approver_to_viewer(
             screenshot(page, "category-form")
             readme_shot(page, screenshot, "readme-category", "nav[aria-label=Breadcrumb]")
         answered += codes
-        save = page.get_by_role("button", name=re.compile("^Save and "))
+        save = page.get_by_role(
+            "button", name=re.compile("^Save and (next category|return to the overview)")
+        )
         last = "return to the overview" in save.inner_text()
         with page.expect_navigation():
             save.click()
@@ -141,6 +145,12 @@ def test_reviewer_to_approver_to_viewer(
     login(page, "bob")
     page.get_by_role("link", name="Assessments").first.click()
     page.get_by_role("link", name=assessment.title).click()
+    page.get_by_role("link", name="Approve and freeze the report").click()
+    # Approving needs the confirmation: the button alone is refused by the field.
+    page.get_by_role("button", name="Approve and freeze the report").click()
+    expect(page.get_by_text("Tick the statement to confirm it").first).to_be_visible()
+    page.get_by_role("checkbox").check()
+    page.get_by_label("Note for the record (optional)").fill("Reviewed in full.")
     page.get_by_role("button", name="Approve and freeze the report").click()
     expect(page.get_by_text("Approved. The report is frozen as a new version.")).to_be_visible()
     assessment.refresh_from_db()

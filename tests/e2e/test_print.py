@@ -39,7 +39,9 @@ def test_report_prints_without_navigation_or_controls(page, world, screenshot):
     expect(page.get_by_role("link", name="Download PDF")).to_be_hidden()
     expect(page.get_by_role("heading", name="Border face search", level=1)).to_be_visible()
     text = printed_text(page)
-    assert "Red line breached" in text and "C1-1" in text
+    # The world's draft has criteria not assessed: provisional, and no verdict claimed.
+    assert "Provisional — " in text and "C1-1" in text
+    assert "Red line breached" not in text
     assert "Log out" not in text and "Download PDF" not in text
 
 

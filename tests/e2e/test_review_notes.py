@@ -36,7 +36,7 @@ def test_an_open_note_blocks_approval_until_its_author_clears_it(
 
     # Approval is refused while the note is open, and says why.
     page.goto(assessment.get_absolute_url())
-    page.get_by_role("button", name=APPROVE).click()
+    page.get_by_role("link", name=APPROVE).click()
     expect(
         page.get_by_text(re.compile(r"Not approved: .*1 review note still open \(C1-2\)"))
     ).to_be_visible()
@@ -71,6 +71,8 @@ def test_an_open_note_blocks_approval_until_its_author_clears_it(
     assert note.waiting == NoteWaiting.CLEARED and note.cleared_by == bob
 
     page.goto(assessment.get_absolute_url())
+    page.get_by_role("link", name=APPROVE).click()
+    page.get_by_label("I have reviewed").check()
     page.get_by_role("button", name=APPROVE).click()
     expect(page.get_by_text("Approved. The report is frozen as a new version.")).to_be_visible()
     assessment.refresh_from_db()

@@ -180,8 +180,8 @@ def test_approval_form_takes_conditions_and_validity(client_for, bob, office, al
 
     assessment = answered_assessment(office, alice, slug="approve-form")
     client = client_for(bob)
-    overview = client.get(assessment.get_absolute_url()).content.decode()
-    assert 'name="decision-validity"' in overview
+    confirmation = client.get(reverse("reviews:assessment_approve", args=[assessment.pk]))
+    assert 'name="decision-validity"' in confirmation.content.decode()
     from unittest import mock
 
     from .conftest import PDF
@@ -190,6 +190,7 @@ def test_approval_form_takes_conditions_and_validity(client_for, bob, office, al
         response = client.post(
             reverse("reviews:assessment_approve", args=[assessment.pk]),
             {
+                "confirm": "on",
                 "decision-validity": "6_months",
                 "decision-conditions": "Publish the policy.\n\nAudit quarterly.",
             },
@@ -207,9 +208,9 @@ def test_contract_end_validity_needs_a_contract_end(client_for, bob, office, ali
     assessment = answered_assessment(office, alice, slug="contract-end")
     response = client_for(bob).post(
         reverse("reviews:assessment_approve", args=[assessment.pk]),
-        {"decision-validity": "contract_end"},
+        {"confirm": "on", "decision-validity": "contract_end"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
     assessment.refresh_from_db()
     assert assessment.status == "in_review"
 

@@ -153,6 +153,31 @@ def test_disclosure_rate_rounds_to_three_decimals():
     assert assemble(report_input(criteria)).as_dict()["summary"]["disclosure_rate"] == 0.667
 
 
+def test_a_draft_with_criteria_not_assessed_is_provisional():
+    criteria = [crit("A-1", "undisclosed"), crit("A-2", "met"), crit("A-3", "not_assessed")]
+    summary = assemble(report_input(criteria)).as_dict()["summary"]
+    assert (summary["provisional"], summary["assessed"], summary["criteria"]) == (True, 2, 3)
+    # One undisclosed of the two assessed: the unassessed one is not counted as disclosed.
+    assert summary["disclosure_rate"] == 0.5
+
+
+def test_a_fully_assessed_report_is_not_provisional():
+    summary = assemble(report_input([crit("A-1", "met")])).as_dict()["summary"]
+    assert (summary["provisional"], summary["assessed"]) == (False, 1)
+
+
+def test_provisional_report_page_shows_no_verdict():
+    from django.template.loader import render_to_string
+
+    from safeguards.reports.present import presentation
+
+    criteria = [crit("A-1", "not_met"), crit("A-2", "not_assessed")]
+    data = assemble(report_input(criteria)).as_dict()
+    html = render_to_string("reports/_body.html", {**presentation(data), "pdf": False})
+    assert "Provisional — 1 of 2 assessed" in html
+    assert "<strong>Verdict: " not in html and "Red line breached" not in html
+
+
 def test_question_is_the_criterions_own_without_repeated_boilerplate():
     data = assemble(report_input([crit("A-1", "undisclosed")])).as_dict()
     assert data["questions"] == [{"code": "A-1", "question": "Is A-1 in place?"}]

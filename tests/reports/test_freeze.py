@@ -71,3 +71,21 @@ def test_approval_through_the_workflow_freezes_the_report(office, alice, bob):
     pages = PdfReader(io.BytesIO(bytes(version.pdf))).pages
     text = " ".join("\n".join(page.extract_text() for page in pages).split())
     assert "APPROVED BY bob" in text
+
+
+def test_the_signed_pdf_prints_the_attestation_and_note_in_the_sign_off(office, alice, bob):
+    assessment = answered_assessment(office, alice)
+    workflow.approve(
+        assessment,
+        by=bob,
+        note="Subject to the retention caveat.",
+        attestation="I have read every answer and its evidence.",
+    )
+    version = ReportVersion.objects.get(assessment=assessment)
+    pages = PdfReader(io.BytesIO(bytes(version.pdf))).pages
+    text = " ".join("\n".join(page.extract_text() for page in pages).split())
+    signoff = text[text.rindex("Sign-off") :]
+    assert "Attested: “I have read every answer and its evidence.”" in signoff
+    assert "Note: Subject to the retention caveat." in signoff
+    data = json.loads(version.canonical_json)
+    assert data["approvals"][-1]["note"] == "Subject to the retention caveat."

@@ -87,7 +87,7 @@ def test_other_office_learns_only_that_it_matches(client_for, mallory, version):
     response = client_for(mallory).post(
         reverse("reports:verify_fingerprint"), {"fingerprint": version.fingerprint}
     )
-    assert b"approved by another office" in response.content
+    assert b"matches approved version 1 of a report issued by" in response.content
     assert b"Border face search" not in response.content and b"bob" not in response.content
 
 
@@ -101,7 +101,7 @@ def test_unknown_fingerprint_matches_nothing(client_for, victor, db):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("junk.json", b"\x00\xffnot json", b"This is not valid JSON"),
+        ("junk.json", b"\x00\xffnot json", b"neither a report PDF nor a report"),
         ("list.json", b"[1, 2]", b"it is not an object"),
         ("other.json", b'{"schema": "something else"}', b"Not a valid report"),
         ("broken.pdf", b"%PDF-1.7\nnothing here", b"could not be read"),

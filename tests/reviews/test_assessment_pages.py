@@ -184,7 +184,7 @@ def test_overview_shows_progress_scores_and_verdict(client_for, alice, deploymen
     assessment = make_assessment(deployment, version, alice, answers=answers)
     response = client_for(alice).get(overview(assessment))
     content = response.content.decode()
-    assert "2 / 5" in content and "1 / 5" in content and "0 / 5" in content
+    assert "2 of 5" in content and "1 of 5" in content and "0 of 5" in content
     summary = response.context["summary"]
     assert summary.verdict == scoring.VERDICT_LABELS[summary.result.verdict]
     assert "n/a" not in [row["score"] for row in summary.categories]
@@ -212,14 +212,37 @@ def test_overview_flags_a_gap_without_recommendation(client_for, alice, deployme
 def test_overview_shows_the_red_line_breach(client_for, alice, deployment, version):
     assessment = make_assessment(deployment, version, alice, answers={"C1-1": "not_met"})
     response = client_for(alice).get(overview(assessment))
-    assert b"Red line breached" in response.content
+    assert b"1: C1-1" in response.content
     assert response.context["summary"].result.red_line_breaches == ("C1-1",)
 
 
+def test_overview_of_an_unfinished_draft_is_provisional_without_a_verdict(
+    client_for, alice, deployment, version
+):
+    answers = {"C1-1": "not_met", "C1-2": "undisclosed", "C1-3": "met"}
+    assessment = make_assessment(deployment, version, alice, answers=answers)
+    content = client_for(alice).get(overview(assessment)).content.decode()
+    total = assessment.answers.count()
+    assert f"Provisional — 3 of {total} assessed" in content
+    assert "Red line breached" not in content and "verdict-badge" not in content
+    # Disclosure over the three assessed criteria: one undisclosed of three.
+    assert "66.7 %" in content and "of the 3 assessed" in content
+
+
+def test_overview_of_a_fully_assessed_draft_shows_the_verdict(
+    client_for, alice, deployment, version
+):
+    assessment = make_assessment(deployment, version, alice)
+    assessment.answers.update(status="met", rationale="Clause 4.")
+    content = client_for(alice).get(overview(assessment)).content.decode()
+    assert "Provisional" not in content
+    assert "verdict-badge verdict-adequate" in content
+
+
 # Session, user, roles, assessment, the answers' fingerprint, the team-work fingerprint
-# (notes, assignments, review marks): scores, lists, steps and team work of an unchanged
-# assessment come from the cache.
-OVERVIEW_QUERIES = 6
+# (notes, assignments, review marks), the latest workflow step (is it returned?): scores,
+# lists, steps and team work of an unchanged assessment come from the cache.
+OVERVIEW_QUERIES = 7
 
 
 @pytest.mark.parametrize("per_category", [5, 80])
@@ -241,12 +264,12 @@ def test_overview_query_count_does_not_grow_with_criteria(
 def test_overview_shows_changed_scores_at_once(client_for, alice, deployment, version):
     assessment = make_assessment(deployment, version, alice)
     client = client_for(alice)
-    assert "0 / 5" in client.get(overview(assessment)).content.decode()
+    assert "0 of 5" in client.get(overview(assessment)).content.decode()
     row = Answer.objects.get(assessment=assessment, criterion__code="C2-3")
     change = AnswerChange(row.pk, row.version, scoring.MET, "Clause 9.", "")
     assessment.save_answers([change], by=alice)
     content = client.get(overview(assessment)).content.decode()
-    assert "1 / 5" in content and "C2-3: not assessed yet." not in content
+    assert "1 of 5" in content and "C2-3: not assessed yet." not in content
 
 
 def test_overview_shows_a_new_workflow_step_at_once(client_for, alice, bob, deployment, version):

@@ -101,7 +101,7 @@ def test_page_shows_each_criterion_in_a_labelled_fieldset_with_its_guidance(
 ):
     content = client_for(alice).get(page(assessment)).content.decode()
     assert content.count('<fieldset class="criterion"') == 5
-    assert '<legend class="h5">C1-2 Criterion 1.2' in content
+    assert 'id="criterion-C1-2-heading">C1-2 Criterion 1.2' in content
     assert "Is safeguard 1.2 in place?" in content
     assert "Look at the contract for safeguard 1.2." in content
     assert "Binding and verified." in content and "Stated but not binding." in content
@@ -193,8 +193,9 @@ def test_page_query_count_does_not_grow_with_criteria(
 
 # Session, user, roles, assessment, categories, answers, evidence links, the deployment's
 # evidence, progress, the answers' review state (notes, edited after review) and their open
-# notes. The criteria's guides (and their references) come from the cache.
-CATEGORY_PAGE_QUERIES = 11
+# notes, the latest workflow step (is it returned?). The criteria's guides (and their
+# references) come from the cache.
+CATEGORY_PAGE_QUERIES = 12
 
 
 # Saving -----------------------------------------------------------------------------------
@@ -474,13 +475,12 @@ def test_model_saves_a_valid_answer_of_a_draft(assessment):
     assert answer(assessment, "C1-2").status == scoring.MET
 
 
-def test_each_criterion_links_to_adding_evidence_for_it(client_for, alice, assessment):
-    from urllib.parse import quote
-
+def test_each_criterion_offers_saving_then_adding_evidence_for_it(client_for, alice, assessment):
     content = client_for(alice).get(page(assessment)).content.decode()
-    create = reverse("reviews:evidence_create", args=[assessment.deployment_id])
-    expected = f"{create}?assessment={assessment.pk}&amp;criterion=C1-2&amp;next="
-    assert expected + quote(page(assessment)) in content
+    url = reverse(
+        "reviews:assessment_category_save_then_evidence", args=[assessment.pk, "C1", "C1-2"]
+    )
+    assert f'formaction="{url}">Save and add evidence for C1-2</button>' in content
 
 
 def test_evidence_linked_elsewhere_shows_up_checked(client_for, alice, office, assessment):
@@ -495,3 +495,43 @@ def test_evidence_linked_elsewhere_shows_up_checked(client_for, alice, office, a
         in content
     )
     assert f'name="a{row.pk}-version" value="2"' in content
+
+
+# Nothing typed is lost on the way to adding evidence -------------------------------------
+
+
+def test_save_then_evidence_saves_the_page_then_opens_the_evidence_form(
+    client_for, alice, assessment
+):
+    data = page_data(assessment, C1_2={"status": "not_met", "rationale": "Typed, not saved."})
+    url = reverse(
+        "reviews:assessment_category_save_then_evidence", args=[assessment.pk, "C1", "C1-2"]
+    )
+    response = client_for(alice).post(url, data)
+    assert response.status_code == 302
+    assert answer(assessment, "C1-2").rationale == "Typed, not saved."
+    target = response["Location"]
+    assert target.startswith(reverse("reviews:evidence_create", args=[assessment.deployment_id]))
+    assert "criterion=C1-2" in target
+    assert "next=" + page(assessment).replace("/", "%2F") not in target  # a path, kept readable
+    assert f"next={page(assessment)}%23criterion-C1-2" in target
+
+
+def test_save_then_evidence_keeps_what_was_typed_when_the_page_is_refused(
+    client_for, alice, assessment
+):
+    data = page_data(assessment, C1_2={"status": "not_met", "rationale": ""})
+    data[f"a{answer(assessment, 'C1-1').pk}-rationale"] = "Kept on the page."
+    url = reverse(
+        "reviews:assessment_category_save_then_evidence", args=[assessment.pk, "C1", "C1-2"]
+    )
+    response = client_for(alice).post(url, data)
+    assert response.status_code == 200
+    assert "Kept on the page." in response.content.decode()
+
+
+def test_each_criterion_has_a_heading_under_the_page_heading(client_for, alice, assessment):
+    html = client_for(alice).get(page(assessment)).content.decode()
+    assert html.index("<h1") < html.index('id="category-nav-heading"')
+    code = answer(assessment, "C1-1").criterion.code
+    assert f'<h2 class="h5 mb-0" id="criterion-{code}-heading">' in html

@@ -74,7 +74,7 @@ def test_size_and_sha256_are_measured():
         (docx({"word/vbaProject.bin": b"macro"}), "macros"),
         (docx(content_types=b"<Types>macroEnabled.main+xml</Types>"), "macro-enabled"),
         (docx({"word/media/huge.xml": b"\x00" * (10 * LIMIT)}), "decompression bomb"),
-        (b"PK\x03\x04 not really a zip", "damaged"),
+        (b"PK\x03\x04 not really a zip", "not a readable Word document"),
     ],
 )
 def test_refused_files_say_why(data, message):

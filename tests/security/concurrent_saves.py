@@ -18,7 +18,7 @@ import sys
 import threading
 
 STATUSES = ("met", "partial", "not_met", "undisclosed")
-CONFLICT_TEXT = "Someone else saved"
+CONFLICT_TEXT = " of these answers meanwhile"
 
 
 def _page_data(assessment) -> dict:

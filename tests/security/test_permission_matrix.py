@@ -89,6 +89,14 @@ def evidence_fields(w) -> dict:
     return {"title": "Press release", "kind": "web_page", "url": "https://example.org/pr"}
 
 
+def evidence_correction(w) -> dict:
+    return {"title": "Statement of work (signed)", "kind": "file", "retrieved_on": "2026-10-01"}
+
+
+def reason(w) -> dict:
+    return {"reason": "Entered twice by mistake."}
+
+
 def start_fields(w) -> dict:
     return {
         "title": "Another assessment",
@@ -363,6 +371,14 @@ MATRIX: dict[str, Rule] = {
         writes=EDITORS,
         kwargs={"code": "C1"},
     ),
+    "reviews:assessment_category_save_then_evidence": Rule(
+        "draft",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=category_page,
+        writes=EDITORS,
+        kwargs={"code": "C1", "criterion": "C1-1"},
+    ),
     "reviews:assessment_category_resolve": Rule(
         "draft",
         POST_ONLY,
@@ -390,7 +406,11 @@ MATRIX: dict[str, Rule] = {
     ),
     # bob and olga scored nothing in it, so either may approve.
     "reviews:assessment_approve": Rule(
-        "in_review", POST_ONLY, office(404, 403, 403, 302, 302), writes=APPROVERS
+        "in_review",
+        office(404, 403, 403, 200, 200),
+        office(404, 403, 403, 302, 302),
+        data=lambda w: {"confirm": "on", "note": "Reviewed in full."},
+        writes=APPROVERS,
     ),
     "reviews:assessment_reopen": Rule(
         "approved",
@@ -415,7 +435,6 @@ MATRIX: dict[str, Rule] = {
     "reports:version_pdf": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     "reports:version_json": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
     "reports:version_csv": Rule("approved", READ, GET_ONLY, kwargs={"number": 1}),
-    # Verification answers anyone signed in; another office learns only "it matches".
     # The letterhead is the office admin's; a member of another office gets 404.
     "reports:office_letterhead": Rule(
         "office",
@@ -424,7 +443,6 @@ MATRIX: dict[str, Rule] = {
         data=letterhead_fields,
         writes=("admin",),
     ),
-    "reports:verify": Rule(None, everyone(200), everyone(405)),
     # Restricted marks: members see them; editors change them until approval.
     "restricted:assessment": Rule("draft", READ, GET_ONLY),
     "restricted:save": Rule(
@@ -459,8 +477,11 @@ MATRIX: dict[str, Rule] = {
     # Trust anchors are published: anyone, signed in or not, may fetch them.
     "signing:trust_anchor_pem": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
     "signing:trust_anchor_fdf": Rule(None, (200,) * 6, (405,) * 6, kwargs={"slug": "oig"}),
-    "reports:verify_fingerprint": Rule(None, everyone(405), everyone(200), data=fingerprint),
-    "reports:verify_file": Rule(None, everyone(405), everyone(200), data=report_file),
+    # Verification is public, signed out too; a non-member learns only "office X issued vN".
+    "reports:verify": Rule(None, (200,) * 6, (405,) * 6),
+    "verify_short": Rule(None, (200,) * 6, (405,) * 6, kwargs={"fingerprint": "0" * 64}),
+    "reports:verify_fingerprint": Rule(None, (405,) * 6, (200,) * 6, data=fingerprint),
+    "reports:verify_file": Rule(None, (405,) * 6, (200,) * 6, data=report_file),
     # Members are managed by the office's admins; the outsider cannot tell the office exists.
     "members": Rule(None, ADMIN_NO_OUTSIDER, everyone(405), kwargs={"slug": "oig"}),
     "member_invite": Rule(
@@ -653,6 +674,27 @@ MATRIX: dict[str, Rule] = {
         "sent_draft", POST_ONLY, office(404, 404, 404, 404, 404), data=draft_comments
     ),
     "respond:draft_submit": Rule("sent_draft", POST_ONLY, office(404, 404, 404, 404, 404)),
+    # Corrections: editors edit and retire evidence, archive and restore; members read the
+    # earlier files of evidence like its current one.
+    "reviews:evidence_edit": Rule(
+        "evidence", EDIT, office(404, 403, 302, 302, 302), data=evidence_correction, writes=EDITORS
+    ),
+    "reviews:evidence_retire": Rule(
+        "evidence", EDIT, office(404, 403, 302, 302, 302), data=reason, writes=EDITORS
+    ),
+    "reviews:evidence_earlier_file": Rule("earlier_file", READ, GET_ONLY),
+    "reviews:deployment_archive": Rule(
+        "deployment", EDIT, office(404, 403, 302, 302, 302), data=reason, writes=EDITORS
+    ),
+    "reviews:deployment_restore": Rule(
+        "archived_deployment", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
+    "reviews:assessment_archive": Rule(
+        "draft", EDIT, office(404, 403, 302, 302, 302), data=reason, writes=EDITORS
+    ),
+    "reviews:assessment_restore": Rule(
+        "archived_assessment", POST_ONLY, office(404, 403, 302, 302, 302), writes=EDITORS
+    ),
 }
 
 
@@ -703,6 +745,10 @@ class World:
     # A draft frozen for comment, and one sent to the respondent.
     draft_comment: Any = None
     sent_draft: Any = None
+    # Corrections: an archived deployment and assessment (to restore), a replaced file.
+    archived_deployment: Any = None
+    archived_assessment: Any = None
+    earlier_file: Any = None
 
     @property
     def approved_deployment(self):
@@ -734,6 +780,23 @@ def world(
     Recommendation.objects.filter(pk=recs[2].pk).update(status="resolved")
     w.recommendation, w.resolvable, w.resolved = recs[:3]
     add_requests(w, alice)
+    from safeguards.reviews import corrections
+    from safeguards.reviews.models import EvidenceFile
+    from tests.factories import make_assessment, make_deployment
+
+    w.archived_deployment = make_deployment(deployment.office, alice, name="Duplicate")
+    corrections.archive(w.archived_deployment, alice, "Created twice.")
+    w.archived_assessment = make_assessment(w.archived_deployment, framework, alice)
+    corrections.archive(w.archived_assessment, alice, "Created twice.")
+    w.earlier_file = EvidenceFile.objects.create(
+        office=deployment.office,
+        evidence=evidence_file,
+        file=evidence_file.file.name,
+        file_name="sow-draft.pdf",
+        file_size=evidence_file.file_size,
+        file_sha256="1" * 64,
+        file_type="application/pdf",
+    )
     return w
 
 
@@ -867,7 +930,15 @@ def test_each_role_gets_what_the_rules_allow(role, world, clients):
 
 
 # Published on purpose: an office's signing trust anchor is for readers without an account.
-PUBLISHED = {"signing:trust_anchor_pem", "signing:trust_anchor_fdf"}
+PUBLISHED = {
+    "signing:trust_anchor_pem",
+    "signing:trust_anchor_fdf",
+    # Public verification: what it says to a non-member is tested in reports/test_verify_public.
+    "reports:verify",
+    "reports:verify_fingerprint",
+    "reports:verify_file",
+    "verify_short",
+}
 
 
 def test_anonymous_never_gets_a_page_with_data(world, clients):

@@ -180,10 +180,10 @@ def pdf_with_javascript() -> bytes:
     ("name", "data", "message"),
     [
         ("script.pdf", pdf_with_javascript(), "matches no approved report"),
-        ("renamed.pdf", b"MZ\x90\x00" + b"\x00" * 60, "not valid JSON"),
+        ("renamed.pdf", b"MZ\x90\x00" + b"\x00" * 60, "neither a report PDF nor a report"),
         ("bogus.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40, "could not be read"),
         ("report.json", b'{"schema": "safeguards.gap-report/1", "criteria": 5}', "Not a valid"),
-        ("deep.json", b"[" * 50_000 + b"]" * 50_000, "not valid JSON"),
+        ("deep.json", b"[" * 50_000 + b"]" * 50_000, "neither a report PDF nor a report"),
     ],
 )
 def test_verification_reads_hostile_files_without_keeping_them(

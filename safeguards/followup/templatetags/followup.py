@@ -7,7 +7,6 @@ from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action
 
 from .. import states
-from ..forms import DecisionForm
 from ..models import Decision, Recommendation
 
 register = template.Library()
@@ -49,12 +48,6 @@ def deployment_followup(context, deployment):
         "due_state": states.validity_state(decision.valid_until if decision else None, today),
         "can_edit": permissions.can(user, Action.EDIT, deployment.office_id),
     }
-
-
-@register.inclusion_tag("followup/_decision_fields.html")
-def decision_fields(assessment):
-    """The decision fields inside the approval form."""
-    return {"form": DecisionForm(deployment=assessment.deployment, prefix="decision")}
 
 
 _PRIORITY_LABELS = {

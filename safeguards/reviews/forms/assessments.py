@@ -8,8 +8,10 @@ from safeguards.catalog.models import Framework, FrameworkVersion
 
 from ..models import AnswerChange, AssessmentStatus, answer_problems, lacks_recommendation
 from ..workflow import COMMENT_MAX_LENGTH
+from .limits import CountedLimits
 
-TEXT_MAX_LENGTH = 20000
+# Legal analysis gets long: room for it, and a refusal by the field past it (never a cut).
+TEXT_MAX_LENGTH = 100_000
 
 
 class AssessmentFilterForm(forms.Form):
@@ -35,7 +37,7 @@ class FrameworkVersionChoiceField(forms.ModelChoiceField):
         return f"{obj.title} — version {obj.version} (published {obj.published:%Y-%m-%d})"
 
 
-class AssessmentStartForm(forms.Form):
+class AssessmentStartForm(CountedLimits, forms.Form):
     title = forms.CharField(max_length=200)
     framework_version = FrameworkVersionChoiceField(
         label="Framework version", queryset=FrameworkVersion.objects.none(), empty_label=None
@@ -63,7 +65,7 @@ class AssessmentStartForm(forms.Form):
         return title
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CountedLimits, forms.Form):
     """One criterion's answer on a category page; prefixed with the answer's id."""
 
     status = forms.ChoiceField(
@@ -136,7 +138,7 @@ class AnswerForm(forms.Form):
         )
 
 
-class StepCommentForm(forms.Form):
+class StepCommentForm(CountedLimits, forms.Form):
     """The comment of a return to draft, or the reason for reopening."""
 
     comment = forms.CharField(
@@ -147,6 +149,26 @@ class StepCommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["comment"].label = label
         self.fields["comment"].help_text = help_text
+
+
+class ApproveForm(CountedLimits, forms.Form):
+    """The approval's confirmation: the office's attestation, ticked, and an optional note."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the statement to confirm it before approving."}
+    )
+    note = forms.CharField(
+        label="Note for the record (optional)",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Printed with your sign-off in the report, for example a reservation.",
+    )
+
+    def __init__(self, *args, attestation: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attestation = attestation
+        self.fields["confirm"].label = attestation
 
 
 class ReassessForm(AssessmentStartForm):

@@ -8,6 +8,8 @@ from django.db.models import Q
 from safeguards.accounts.models import Office
 from safeguards.reviews.models import Deployment
 
+from .limits import CountedLimits
+
 DEPLOYMENT_FIELDS = [
     "name",
     "operator",
@@ -25,7 +27,7 @@ DEPLOYMENT_FIELDS = [
 ]
 
 
-class DeploymentForm(forms.ModelForm):
+class DeploymentForm(CountedLimits, forms.ModelForm):
     # The version the user started from: saving over a newer one is a conflict.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

@@ -12,6 +12,8 @@ from safeguards.audit.record import record
 from safeguards.reviews import uploads
 from safeguards.reviews.models import Evidence
 
+from .limits import CountedLimits
+
 WEB_URL = URLValidator(schemes=["http", "https"], message="Enter a web address (http or https).")
 
 
@@ -47,7 +49,7 @@ def checked_upload(form, name: str):
     return upload
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(CountedLimits, forms.ModelForm):
     url = forms.URLField(
         label="Source URL",
         required=False,

@@ -20,7 +20,8 @@ from safeguards.catalog.models import Category
 from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
 
-from ..forms.assessments import AnswerForm
+from .. import returned
+from ..forms.assessments import TEXT_MAX_LENGTH, AnswerForm
 from ..models import Answer, AnswerConflict, Assessment, Evidence, ReadOnlyError
 from . import assessment_rows
 from .assessments import optional_url
@@ -141,8 +142,13 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
         "rationale_help": AnswerForm.base_fields["rationale"].help_text,
+        "text_max_length": TEXT_MAX_LENGTH,
         "recommendation_help": AnswerForm.base_fields["recommendation"].help_text,
     }
+    step = returned.latest_return(assessment)
+    codes = [category.code for category in page.categories]
+    if step is not None and returned.concerns(step.comment, page.category.code, codes):
+        context["returned"] = step
     return render(request, "reviews/assessment_category.html", context, status=status)
 
 
@@ -151,8 +157,12 @@ def _add_evidence_url(request, page: CategoryPage) -> str | None:
     url = optional_url("reviews:evidence_create", page.assessment.deployment_id)
     if url is None:
         return None
-    back = quote(request.path)
-    return f"{url}?{urlencode({'assessment': page.assessment.pk})}&criterion={{code}}&next={back}"
+    # Back to the criterion on this page (not request.path: it may be a POST-only save URL).
+    back = quote(page.url() + "#criterion-", safe="/")
+    return (
+        f"{url}?{urlencode({'assessment': page.assessment.pk})}&criterion={{code}}"
+        f"&next={back}{{code}}"
+    )
 
 
 def _error_summary(forms: list[AnswerForm]) -> list[tuple[str, str]]:
@@ -186,6 +196,19 @@ def assessment_category_save_next(request, pk, code):
     following = page.next_category
     then = page.url(following) if following else page.assessment.get_absolute_url()
     return _save(request, page, request.POST, then=then)
+
+
+@require_POST
+def assessment_category_save_then_evidence(request, pk, code, criterion):
+    """Save the page first (so nothing typed is lost), then add evidence for one criterion;
+    the evidence form links it and comes back to the criterion on this page."""
+    page = _load(request, pk, code, Action.EDIT)
+    if criterion not in {answer.criterion.code for answer in page.answers}:
+        raise Http404("No such criterion on this page.")
+    add = _add_evidence_url(request, page)
+    if add is None:
+        return _save(request, page, request.POST, then=page.url())
+    return _save(request, page, request.POST, then=add.replace("{code}", quote(criterion)))
 
 
 @require_POST
@@ -258,4 +281,8 @@ def _conflict(request, page: CategoryPage, data, conflict: AnswerConflict):
         for value in values
     ]
     context = {"assessment": page.assessment, "page": page, "rows": rows, "hidden": hidden}
+    # Often the other save was this same person, in another tab or after the Back button.
+    context["all_yours"] = all(
+        stored.updated_by_id == request.user.pk for stored, _ in conflict.conflicts
+    )
     return render(request, "reviews/assessment_conflict.html", context, status=409)

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -35,6 +36,11 @@ def rows(page, forms: list[AnswerForm] | None, editable: bool, add_evidence: str
     show what was submitted and the errors; without, what is stored. `add_evidence`: the
     add-evidence URL with its query up to the criterion's code, when there is one."""
     choices = evidence_choices(page.evidence) if editable else []
+    # Reversed once; "{code}" stands for each criterion's code.
+    save_then = reverse(
+        "reviews:assessment_category_save_then_evidence",
+        args=[page.assessment.pk, page.category.code, "{code}"],
+    ).replace("%7Bcode%7D", "{code}")
     result = []
     for index, answer in enumerate(page.answers):
         criterion = answer.criterion
@@ -50,6 +56,7 @@ def rows(page, forms: list[AnswerForm] | None, editable: bool, add_evidence: str
             row.update(fields(answer, form, choices, {str(pk) for pk, _, _ in links}))
             if add_evidence:
                 row["evidence_create_url"] = add_evidence.replace("{code}", quote(criterion.code))
+                row["save_then_evidence_url"] = save_then.replace("{code}", quote(criterion.code))
         result.append(row)
     return result
 

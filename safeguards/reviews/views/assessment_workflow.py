@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from safeguards.accounts.models import display_name
 from safeguards.accounts.permissions import Action, get_for_user
 
 from .. import workflow
-from ..forms.assessments import StepCommentForm
+from ..forms.assessments import ApproveForm, StepCommentForm
 from ..models import Assessment
 from .assessments import ASSESSMENTS
 
@@ -38,24 +39,44 @@ def assessment_submit(request, pk):
     return redirect(assessment)
 
 
-@require_POST
 def assessment_approve(request, pk):
-    assessment = get_for_user(request.user, Assessment, Action.APPROVE, pk=pk)
+    """GET: the confirmation (the office's attestation, a note, the decision); POST: approval."""
+    assessment = get_for_user(
+        request.user, ASSESSMENTS.select_related("office"), Action.APPROVE, pk=pk
+    )
     # Imported here: the follow-up app builds on the reviews app.
     from safeguards.followup.forms import DecisionForm
 
-    decision = DecisionForm(request.POST, deployment=assessment.deployment, prefix="decision")
-    if not decision.is_valid():
-        problems = [error for errors in decision.errors.values() for error in errors]
-        messages.error(request, "Not approved: " + " ".join(problems))
+    problems = workflow.approval_problems(assessment, request.user)
+    if problems:
+        _refused(request, "Not approved", workflow.WorkflowError(problems))
         return redirect(assessment)
-    try:
-        workflow.approve(assessment, request.user, decision.decision())
-    except workflow.WorkflowError as error:
-        _refused(request, "Not approved", error)
-    else:
-        messages.success(request, "Approved. The report is frozen as a new version.")
-    return redirect(assessment)
+    attestation = assessment.office.attestation_text
+    data = request.POST if request.method == "POST" else None
+    form = ApproveForm(data, attestation=attestation)
+    decision = DecisionForm(data, deployment=assessment.deployment, prefix="decision")
+    if request.method == "POST" and form.is_valid() and decision.is_valid():
+        try:
+            workflow.approve(
+                assessment,
+                request.user,
+                decision.decision(),
+                note=form.cleaned_data["note"],
+                attestation=attestation,
+            )
+        except workflow.WorkflowError as error:
+            _refused(request, "Not approved", error)
+        else:
+            messages.success(request, "Approved. The report is frozen as a new version.")
+        return redirect(assessment)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "decision": decision,
+        "signer": display_name(request.user),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reviews/assessment_approve.html", context, status=status)
 
 
 def _comment_step(request, pk, *, step, label, heading, explanation, done, refused):

@@ -4,7 +4,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -14,7 +14,7 @@ from safeguards.accounts.permissions import Action, get_for_user, visible
 from safeguards.catalog.models import Criterion, FrameworkVersion
 from safeguards.team.overview import cached_overview as team_overview
 
-from .. import workflow
+from .. import once, returned, workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
 from ..models import Answer, Assessment, Deployment
 from ..sorting import DATES, Column, sort_by
@@ -27,7 +27,7 @@ ASSESSMENTS = Assessment.objects.select_related(
 # the scores (see Summary); building a query with joins cost more than a cached overview.
 OVERVIEW = Assessment.objects.only(
     *("office", "deployment", "framework_version", "based_on", "title", "as_of", "status"),
-    *("updated_at", "scoring_method"),
+    *("updated_at", "scoring_method", "archived_at", "archived_by", "archived_reason"),
 )
 
 
@@ -62,6 +62,8 @@ def assessment_list(request):
     form = AssessmentFilterForm(request.GET or None, deployments=deployments)
     # Not the framework file's text (~90 KB a row): SQLite sorts whole rows to reach deep pages.
     assessments = visible(request.user, ASSESSMENTS.defer("framework_version__source_text"))
+    # Archived ones (or of an archived deployment) stay readable at their address, unlisted.
+    assessments = assessments.filter(archived_at__isnull=True, deployment__archived_at__isnull=True)
     if form.is_valid():
         filters = form.cleaned_data
         if filters["q"]:
@@ -104,13 +106,19 @@ def assessment_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        assessment = workflow.create_assessment(
-            deployment,
-            data["framework_version"],
-            title=data["title"],
-            as_of=data["as_of"],
-            by=request.user,
-        )
+        try:
+            with transaction.atomic():
+                claimed = once.claim(request)
+                assessment = workflow.create_assessment(
+                    deployment,
+                    data["framework_version"],
+                    title=data["title"],
+                    as_of=data["as_of"],
+                    by=request.user,
+                )
+                once.made(claimed, assessment)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         messages.success(request, "Assessment started: every criterion is waiting for a status.")
         return redirect(assessment)
     return render(
@@ -121,6 +129,7 @@ def assessment_create(request, pk):
             "deployment": deployment,
             "heading": "Start an assessment",
             "deployment_url": optional_url("reviews:deployment", deployment.pk),
+            "once": once.token_of(request),
         },
     )
 
@@ -141,6 +150,8 @@ def assessment_detail(request, pk):
         "can_approve": in_review_for_me and not permissions.has_scored(user, assessment),
         "can_reopen": permissions.may_reopen(user, assessment),
         "can_reassess": permissions.may_reassess(user, assessment),
+        "can_archive": permissions.can(user, Action.EDIT, assessment.office_id),
+        "returned": returned.latest_return(assessment),
         "report_url": optional_url("reports:assessment_report", assessment.pk),
         "history_url": optional_url("audit:assessment_history", assessment.pk),
         "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),
@@ -206,7 +217,12 @@ class Summary:
     def categories(self) -> list[dict]:
         scored = {row.code: row for row in self.result.categories}
         return [
-            {"category": category, "result": row, "score": score_text(row.score)}
+            {
+                "category": category,
+                "result": row,
+                "score": score_text(row.score),
+                "value": None if row.score is None else float(row.score),
+            }
             for category in self.framework_version.categories.all()
             if (row := scored.get(category.code))
         ]
@@ -218,6 +234,34 @@ class Summary:
     @property
     def verdict(self) -> str:
         return scoring.VERDICT_LABELS.get(self.result.verdict, "none yet")
+
+    @property
+    def total(self) -> int:
+        return len(self.answers)
+
+    @property
+    def assessed(self) -> int:
+        return self.total - self.result.counts_dict()[scoring.NOT_ASSESSED]
+
+    @property
+    def provisional(self) -> bool:
+        """Until every criterion is assessed, scores are provisional and there is no verdict."""
+        return self.assessed < self.total
+
+    @property
+    def disclosure(self) -> str:
+        rate = self.result.disclosure_rate
+        return "n/a" if rate is None else f"{scoring.round_half_up(rate * 100, 1)} %"
+
+    @property
+    def questions(self) -> int:
+        """Open questions to the operator: one per undisclosed criterion."""
+        return self.result.counts_dict()[scoring.UNDISCLOSED]
+
+    @property
+    def thresholds(self) -> tuple[int, int]:
+        version = self.framework_version
+        return version.threshold_significant_gaps, version.threshold_adequate
 
     @cached_property
     def blockers(self) -> list:
@@ -282,13 +326,18 @@ def assessment_reassess(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = workflow.start_from(
-                source,
-                data["framework_version"],
-                title=data["title"],
-                as_of=data["as_of"],
-                by=request.user,
-            )
+            with transaction.atomic():
+                claimed = once.claim(request)
+                result = workflow.start_from(
+                    source,
+                    data["framework_version"],
+                    title=data["title"],
+                    as_of=data["as_of"],
+                    by=request.user,
+                )
+                once.made(claimed, result.assessment)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         except workflow.WorkflowError as error:
             form.add_error("framework_version", error.problems)
         else:
@@ -302,6 +351,7 @@ def assessment_reassess(request, pk):
             "deployment": source.deployment,
             "source": source,
             "heading": "Start a new assessment from this one",
+            "once": once.token_of(request),
             "deployment_url": optional_url("reviews:deployment", source.deployment_id),
         },
     )

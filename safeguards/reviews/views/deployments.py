@@ -17,6 +17,7 @@ from safeguards.accounts.permissions import (
     visible,
 )
 from safeguards.audit.record import record
+from safeguards.reviews import once
 from safeguards.reviews.forms.deployments import (
     DEPLOYMENT_FIELDS,
     DeploymentForm,
@@ -83,6 +84,9 @@ def deployment_list(request):
     sorting = sort_by(request.GET.get("sort"), columns, default="name")
     deployments = form.filter(visible(request.user, Deployment.objects.select_related("office")))
     deployments = deployments.order_by(*sorting.ordering)
+    # Archived deployments are left out of the list, or listed alone with ?archived=1.
+    show_archived = request.GET.get("archived") == "1"
+    deployments = deployments.filter(archived_at__isnull=not show_archived)
     page = Paginator(deployments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,6 +98,7 @@ def deployment_list(request):
             "can_create": bool(office_ids(request.user, Action.EDIT)),
             "several_offices": several_offices,
             "sorting": sorting,
+            "show_archived": show_archived,
         },
     )
 
@@ -107,21 +112,26 @@ def deployment_create(request):
         deployment = form.save(commit=False)
         deployment.office = form.cleaned_data.get("office") or offices[0]
         deployment.created_by = request.user
-        with transaction.atomic():
-            deployment.save()
-            record(
-                "deployment.created",
-                actor=request.user,
-                office=deployment.office,
-                target=deployment,
-                after=snapshot(deployment),
-            )
+        try:
+            with transaction.atomic():
+                claimed = once.claim(request)
+                deployment.save()
+                record(
+                    "deployment.created",
+                    actor=request.user,
+                    office=deployment.office,
+                    target=deployment,
+                    after=snapshot(deployment),
+                )
+                once.made(claimed, deployment)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         messages.success(request, f"Deployment “{deployment.name}” created.")
         return redirect(deployment)
     return render(
         request,
         "reviews/deployment_form.html",
-        {"form": form, "office": offices[0], "offices": offices},
+        {"form": form, "office": offices[0], "offices": offices, "once": once.token_of(request)},
     )
 
 

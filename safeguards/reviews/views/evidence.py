@@ -4,13 +4,14 @@ import logging
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from safeguards.accounts.permissions import Action, can, get_for_user
-from safeguards.reviews import uploads
+from safeguards.reviews import once, uploads
 from safeguards.reviews.forms.evidence import EvidenceForm, StorageUnavailable
 from safeguards.reviews.models import (
     Answer,
@@ -21,6 +22,8 @@ from safeguards.reviews.models import (
     ReadOnlyError,
 )
 from safeguards.reviews.sorting import COUNTS, DATES, Column, sort_by
+
+from .corrections import safe_file_response
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
@@ -97,10 +100,16 @@ def evidence_create(request, pk):
     context["link_problem"] = link_problem
     if request.method == "POST" and form.is_valid():
         try:
-            evidence = form.save_for(deployment, request.user)
+            with transaction.atomic():
+                claimed = once.claim(request)
+                evidence = form.save_for(deployment, request.user)
+                once.made(claimed, evidence)
+        except once.AlreadyUsed as error:
+            return once.refused(request, error)
         except StorageUnavailable as error:  # no row, no file: say so by the field, not a 500
             logger.error("Evidence file not stored for deployment %s: %s", deployment.pk, error)
             form.add_error("upload", StorageUnavailable.message)
+            context["once"] = once.token_of(request)
             return render(request, "reviews/evidence_form.html", context, status=503)
         messages.success(request, f"Evidence “{evidence.title}” added.")
         if answer is not None:
@@ -112,12 +121,15 @@ def evidence_create(request, pk):
             # Not redirect(): it would take a word such as ?next=home for a view name.
             return HttpResponseRedirect(next_url)
         return redirect(evidence)
+    context["once"] = once.token_of(request)
     return render(request, "reviews/evidence_form.html", context)
 
 
 def evidence_detail(request, pk):
     evidence = get_for_user(
-        request.user, Evidence.objects.select_related("deployment", "office", "added_by"), pk=pk
+        request.user,
+        Evidence.objects.select_related("deployment", "office", "added_by", "retired_by"),
+        pk=pk,
     )
     answers = evidence.answers.select_related(
         "assessment", "criterion", "assessment__framework_version"
@@ -129,6 +141,11 @@ def evidence_detail(request, pk):
             "evidence": evidence,
             "answers": answers,
             "type_label": uploads.LABELS.get(evidence.file_type, evidence.file_type),
+            "download_name": uploads.download_name(
+                evidence.file_name or "evidence", evidence.file_type
+            ),
+            "earlier_files": evidence.earlier_files.select_related("replaced_by"),
+            "can_edit": can(request.user, Action.EDIT, evidence.office_id),
         },
     )
 
@@ -141,17 +158,4 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The stored file is missing; tell your administrator.") from None
-    content_type = evidence.file_type or "application/octet-stream"
-    if content_type == uploads.TEXT:
-        content_type += "; charset=utf-8"
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=uploads.download_name(evidence.file_name or "evidence", evidence.file_type),
-        content_type=content_type,
-    )
-    # Even if a browser ignored "attachment", it must not guess the type or run anything.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return safe_file_response(handle, evidence.file_name, evidence.file_type)
