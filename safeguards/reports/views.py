@@ -16,14 +16,23 @@ from safeguards.accounts.permissions import get_for_user, office_ids
 from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
 
-from . import disclosure, pdf, ratelimit, word
+from . import disclosure, pdf, ratelimit
 from .data import live_report
 from .exports import render_csv, render_json
 from .forms import FingerprintForm, ReportFileForm
 from .present import presentation
-from .verify import verify_file, verify_fingerprint
 
 logger = logging.getLogger(__name__)
+
+
+def _verification():
+    """The verify module, imported on first use: it loads pyHanko (~30 MB), which a worker
+    that never verifies or signs need not hold."""
+    from . import verify
+
+    return verify
+
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -137,6 +146,8 @@ def current_summary(request, pk):
 def current_docx(request, pk):
     assessment = _assessment(request, pk)
     _, data = _current_data(assessment, restricted.wants_public(request, assessment))
+    from . import word  # python-docx: loaded by the first Word download, not by every worker
+
     content = word.render_docx(
         disclosure.readable(data),
         paper=assessment.office.paper_size or "letter",
@@ -228,6 +239,7 @@ def verify_fingerprint_view(request):
     form = FingerprintForm(request.POST)
     if not form.is_valid():
         return _verify_page(request, fingerprint_form=form, status=400)
+    verify_fingerprint = _verification().verify_fingerprint
     outcome = verify_fingerprint(form.cleaned_data["fingerprint"], set(office_ids(request.user)))
     return _verify_page(request, outcome=outcome)
 
@@ -239,6 +251,7 @@ def verify_short(request, fingerprint):
     form = FingerprintForm({"fingerprint": fingerprint})
     if not form.is_valid():
         return _verify_page(request, fingerprint_form=form, status=400)
+    verify_fingerprint = _verification().verify_fingerprint
     outcome = verify_fingerprint(form.cleaned_data["fingerprint"], set(office_ids(request.user)))
     return _verify_page(request, fingerprint_form=form, outcome=outcome)
 
@@ -250,5 +263,5 @@ def verify_file_view(request):
     if not form.is_valid():
         return _verify_page(request, file_form=form, status=400)
     raw = form.cleaned_data["file"].read()
-    outcome = verify_file(raw, set(office_ids(request.user)))
+    outcome = _verification().verify_file(raw, set(office_ids(request.user)))
     return _verify_page(request, outcome=outcome)
