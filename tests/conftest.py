@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from safeguards.accounts.models import Membership, Office, Role
 
@@ -10,6 +11,15 @@ from safeguards.accounts.models import Membership, Office, Role
 def fast_password_hasher(settings):
     # Hashing strength is not under test; MD5 keeps user creation instant.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # A fresh cache per test, as a fresh database: the verify pages' rate limit counts requests
+    # per address in it, and one worker's earlier tests would otherwise use up the window.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,8 @@ STATUSES = (scoring.MET, scoring.PARTIAL, scoring.NOT_MET, scoring.UNDISCLOSED)
 # (categories, criteria per category): 15 and 240 criteria in all; 5 and 80 on a category page.
 SIZES = {15: (3, 5), 240: (3, 80)}
 
-OVERVIEW_QUERIES = 6  # scores, lists, steps and team work of an unchanged assessment: cached
-CATEGORY_QUERIES = 11  # the criteria's guides come from the cache; +2 for review notes
+OVERVIEW_QUERIES = 7  # scores, lists, steps, team work (cached) and the return comment
+CATEGORY_QUERIES = 12  # guides from the cache; +2 review notes, +1 the return comment
 HISTORY_QUERIES = 6
 REPORT_QUERIES = 17  # public versions only?, the register, information requests, agency comments
 DEPLOYMENT_LIST_QUERIES = 5

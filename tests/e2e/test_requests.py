@@ -153,6 +153,8 @@ def test_requests_from_questions_to_agency_comments(
     logout(page)
     login(page, "bob")
     page.goto(draft.get_absolute_url())
+    page.get_by_role("link", name="Approve and freeze the report").click()
+    page.get_by_label("I have reviewed").check()
     page.get_by_role("button", name="Approve and freeze the report").click()
     expect(page.get_by_text("Approved. The report is frozen as a new version.")).to_be_visible()
     responses = set(

@@ -1,17 +1,9 @@
 """Verification works signed out, through the short link too, leaks nothing, and is rate-limited."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from .test_verify import upload, version  # noqa: F401 (fixture)
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.django_db
