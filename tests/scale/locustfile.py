@@ -280,11 +280,12 @@ class Approver(SafeguardsUser):
                     f"frozen PDF answered {pdf.status_code} {pdf.headers.get('Location', '')}"
                 )
         if not approved:  # approve it (two approvers may race: one is refused)
-            page = self.get(f"/assessments/{pk}/", name="overview")
-            token = CSRF.search(page.text)
+            # The confirmation step: the office's attestation ticked (the note is optional).
+            page = self.get(f"/assessments/{pk}/approve/", name="approval confirmation")
+            token = CSRF.search(page.text) if page.status_code == 200 else None
             if token:
                 self.post(
                     f"/assessments/{pk}/approve/",
-                    {"csrfmiddlewaretoken": token.group(1)},
+                    {"csrfmiddlewaretoken": token.group(1), "confirm": "on"},
                     name="approve",
                 )
