@@ -32,14 +32,25 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request):
+    # Only the columns the lists show (a framework version row carries its whole source file).
     deployments = visible(
-        request.user, Deployment.objects.select_related("office").filter(archived_at__isnull=True)
+        request.user,
+        Deployment.objects.select_related("office")
+        .filter(archived_at__isnull=True)
+        .only("name", "operator", "vendor", "office__name"),
     )
     assessments = visible(
         request.user,
-        Assessment.objects.select_related(
-            "deployment", "office", "framework_version__framework"
-        ).filter(archived_at__isnull=True, deployment__archived_at__isnull=True),
+        Assessment.objects.select_related("deployment", "framework_version")
+        .filter(archived_at__isnull=True, deployment__archived_at__isnull=True)
+        .only(
+            "title",
+            "status",
+            "as_of",
+            "deployment__name",
+            "framework_version__title",
+            "framework_version__version",
+        ),
     )
     show_all = request.GET.get("all") == "1"
     return render(

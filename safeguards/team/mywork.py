@@ -1,5 +1,9 @@
 """What waits for one person, for the home page's "My work": one query per list, whatever
-the number of items (each list's total comes with its rows, as a window count)."""
+the number of items (each list's total comes with its rows, as a window count).
+
+Rows are dicts of the columns the page shows (`values()`), not model instances: the page is
+on every sign-in's path, and instances with their related objects were a large part of its
+time (docs/benchmarks.md)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -10,13 +14,13 @@ from safeguards import scoring
 from safeguards.accounts.permissions import Action, office_ids
 from safeguards.audit.models import Event
 from safeguards.followup import states
-from safeguards.followup.models import Recommendation
+from safeguards.followup.models import Recommendation, RecommendationStatus
 from safeguards.reviews.models import Answer, Assessment, AssessmentStatus, StepKind, WorkflowStep
 
 from .models import Assignment, NoteWaiting, ReviewNote
 from .overview import _count
 
-SHOWN = 10  # rows per list until the person asks for all of them
+SHOWN = 5  # rows per list until the person asks for all of them
 # Recommendations show once their target date is this close (or has passed).
 RECOMMENDATION_HORIZON = timedelta(days=30)
 NOT_APPROVED = (AssessmentStatus.DRAFT, AssessmentStatus.IN_REVIEW)
@@ -64,11 +68,13 @@ class MyWork:
         return sum(work.more for work in self.lists)
 
 
-def _limited(queryset, show_all: bool) -> WorkList:
-    """The first SHOWN rows (or all), with the list's total, in one query."""
+def _limited(queryset, show_all: bool, *fields: str, **related: str) -> WorkList:
+    """The first SHOWN rows (or all) as dicts of `fields` and of `related` (name: path),
+    with the list's total, in one query."""
+    queryset = queryset.values(*fields, **{name: F(path) for name, path in related.items()})
     queryset = queryset.annotate(list_total=Window(Count("pk")))
     rows = list(queryset if show_all else queryset[:SHOWN])
-    return WorkList(rows, rows[0].list_total if rows else 0)
+    return WorkList(rows, rows[0]["list_total"] if rows else 0)
 
 
 def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
@@ -78,44 +84,54 @@ def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
         Assignment.objects.filter(
             assignee=user, office_id__in=offices, assessment__status__in=NOT_APPROVED
         )
-        .select_related("category", "assessment")
-        # Only what the list shows: the window count materialises every matching row first.
-        .only(
-            "assessment_id",
-            "due_date",
-            "category__code",
-            "category__title",
-            "category__position",
-            "assessment__title",
-        )
         .annotate(
             total=_count(),
             answered=_count(status__in=[s for s in scoring.STATUSES if s != scoring.NOT_ASSESSED]),
         )
         .order_by(F("due_date").asc(nulls_last=True), "assessment_id", "category__position")
     )
-    work = _limited(queryset, show_all)
+    # Only what the list shows: the window count materialises every matching row first.
+    work = _limited(
+        queryset,
+        show_all,
+        "assessment_id",
+        "due_date",
+        "total",
+        "answered",
+        code="category__code",
+        category_title="category__title",
+        assessment_title="assessment__title",
+    )
     for row in work.rows:
-        row.answered, row.total = row.answered or 0, row.total or 0
-        row.done = bool(row.total) and row.answered == row.total
-        row.overdue = row.due_date is not None and row.due_date < today and not row.done
-        row.due_today = row.due_date == today
+        answered, total = row["answered"] or 0, row["total"] or 0
+        done = bool(total) and answered == total
+        row.update(
+            answered=answered,
+            total=total,
+            done=done,
+            overdue=row["due_date"] is not None and row["due_date"] < today and not done,
+            due_today=row["due_date"] == today,
+        )
     return work
 
 
 def _notes(offices: list[int]):
-    return (
-        ReviewNote.objects.filter(office_id__in=offices, assessment__status__in=NOT_APPROVED)
-        .select_related("answer__criterion", "assessment")
-        .only(
-            "assessment_id",
-            "raised_by_name",
-            "text",
-            "raised_at",
-            "answer__criterion__code",
-            "assessment__title",
-        )
-        .order_by("raised_at", "pk")
+    return ReviewNote.objects.filter(
+        office_id__in=offices, assessment__status__in=NOT_APPROVED
+    ).order_by("raised_at", "pk")
+
+
+def _note_rows(queryset, show_all: bool) -> WorkList:
+    return _limited(
+        queryset,
+        show_all,
+        "pk",
+        "assessment_id",
+        "raised_by_name",
+        "text",
+        "raised_at",
+        code="answer__criterion__code",
+        assessment_title="assessment__title",
     )
 
 
@@ -132,13 +148,13 @@ def notes_to_answer(user, offices: list[int], show_all=False) -> WorkList:
         .filter(Q(answer__updated_by=user) | Exists(mine))
         .exclude(raised_by=user)
     )
-    return _limited(queryset, show_all)
+    return _note_rows(queryset, show_all)
 
 
 def notes_to_clear(user, offices: list[int], show_all=False) -> WorkList:
     """Notes I raised that were answered and wait for me to clear them."""
     queryset = _notes(offices).filter(raised_by=user, waiting=NoteWaiting.CLEARING)
-    return _limited(queryset, show_all)
+    return _note_rows(queryset, show_all)
 
 
 def to_approve(user, show_all=False) -> WorkList:
@@ -165,8 +181,6 @@ def to_approve(user, show_all=False) -> WorkList:
         )
         .exclude(Exists(scored_answer))
         .exclude(Exists(scored_event))
-        .select_related("deployment")
-        .only("title", "deployment__name")
         .annotate(
             open_notes=Subquery(open_notes),
             submitted_at=Subquery(submitted.values("at")[:1]),
@@ -174,7 +188,16 @@ def to_approve(user, show_all=False) -> WorkList:
         )
         .order_by(F("submitted_at").asc(nulls_last=True), "pk")
     )
-    return _limited(queryset, show_all)
+    return _limited(
+        queryset,
+        show_all,
+        "pk",
+        "title",
+        "open_notes",
+        "submitted_at",
+        "submitted_by",
+        deployment_name="deployment__name",
+    )
 
 
 def returned(user, offices: list[int], show_all=False) -> WorkList:
@@ -199,11 +222,18 @@ def returned(user, offices: list[int], show_all=False) -> WorkList:
                 Assignment.objects.filter(assessment_id=OuterRef("assessment_id"), assignee=user)
             )
         )
-        .select_related("assessment__deployment")
-        .only("username", "comment", "at", "assessment__title", "assessment__deployment__name")
         .order_by("-at", "-pk")
     )
-    return _limited(queryset, show_all)
+    return _limited(
+        queryset,
+        show_all,
+        "assessment_id",
+        "username",
+        "comment",
+        "at",
+        assessment_title="assessment__title",
+        deployment_name="assessment__deployment__name",
+    )
 
 
 def recommendations(user, offices: list[int], today: date, show_all=False) -> WorkList:
@@ -215,13 +245,23 @@ def recommendations(user, offices: list[int], today: date, show_all=False) -> Wo
             Q(target_date__lte=today + RECOMMENDATION_HORIZON)
             | Q(status=states.OPEN, opened_on__lte=states.unresolved_cutoff(today))
         )
-        .select_related("deployment")
-        .only("number", "status", "target_date", "opened_on", "deployment__name")
         .order_by(F("target_date").asc(nulls_last=True), "year", "serial")
     )
-    work = _limited(queryset, show_all)
+    work = _limited(
+        queryset,
+        show_all,
+        "pk",
+        "number",
+        "status",
+        "target_date",
+        "opened_on",
+        deployment_name="deployment__name",
+    )
+    labels = dict(RecommendationStatus.choices)
     for rec in work.rows:
-        rec.flagged = rec.flags(today)
+        rec["status_label"] = labels.get(rec["status"], rec["status"])
+        rec["overdue"] = states.is_overdue(rec["status"], rec["target_date"], today)
+        rec["unresolved"] = states.is_unresolved_too_long(rec["status"], rec["opened_on"], today)
     return work
 
 
