@@ -7,6 +7,7 @@ set -euo pipefail
 # PDFs need none: Typst comes from PyPI and the report's fonts are shipped in the repository.
 PACKAGES=(
   chromium  # browser tests (Playwright drives Debian's Chromium, never a download)
+  redis-server  # the shared cache on Redis (tests/test_shared_cache.py starts its own server)
 )
 
 missing() {

@@ -1,0 +1,153 @@
+"""A cache shared by every app instance (`SAFEGUARDS_CACHE_URL`, docs/deploy.md): Redis through
+Django's own backend, on a real redis-server this module starts on 127.0.0.1, and Django's
+database cache. Two test clients stand for two app instances; before each request the cache is
+opened afresh from the settings, as it is in another process, so only what the cache server
+holds carries over from one instance to the other."""
+
+import os
+import shutil
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from safeguards.settings import cache_from_url
+from tests.scale.seaweed import free_port, stop_process
+
+redis = pytest.importorskip("redis", reason="the redis package is in requirements.txt")
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+PASSWORD = "correct horse battery"  # tests/conftest.py's members
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A throwaway redis-server on a free loopback port, stopped afterwards (also on failure)."""
+    if not os.access(REDIS_SERVER, os.X_OK):
+        pytest.skip("redis-server is not installed: bash scripts/system-packages.sh installs it")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+        + ["--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        server = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                server.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server on port {port} did not start") from None
+                time.sleep(0.05)
+        server.close()
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture(params=["redis", "db"])
+def shared_cache(request, db):
+    """The settings' cache from a SAFEGUARDS_CACHE_URL, empty: the Redis server's, or the
+    database cache's table (made as `manage.py createcachetable` makes it on a deployment)."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+    else:
+        url = "db://safeguards_test_cache"
+    # Restored here, before the database goes (conftest's fresh cache is cleared after that).
+    with override_settings(CACHES={"default": cache_from_url(url)}):
+        if request.param == "db":
+            call_command("createcachetable", verbosity=0)
+        caches["default"].clear()
+        yield request.param
+        caches["default"].clear()
+
+
+@contextmanager
+def instance():
+    """The next request runs as in another process: the cache is opened again from the URL."""
+    caches.close_all()
+    caches["default"] = caches.create_connection("default")
+    yield
+
+
+def get(client, url):
+    with instance():
+        return client.get(url)
+
+
+def post(client, url, data):
+    with instance():
+        return client.post(url, data)
+
+
+def test_the_cache_comes_from_the_url(shared_cache):
+    backend = type(caches["default"]).__name__
+    assert backend == {"redis": "RedisCache", "db": "DatabaseCache"}[shared_cache]
+    with instance():
+        caches["default"].set("written-by", "instance A")
+    with instance():
+        assert caches["default"].get("written-by") == "instance A"
+
+
+def test_the_verify_rate_limit_counts_lookups_on_both_instances(shared_cache, settings):
+    settings.SAFEGUARDS_VERIFY_RATE = 3
+    first, second = Client(), Client()
+    url = reverse("verify_short", args=["0" * 64])
+    statuses = [get(first, url).status_code, get(second, url).status_code]
+    statuses += [get(first, url).status_code, get(second, url).status_code]
+    assert statuses == [200, 200, 200, 429]
+    assert get(first, url).status_code == 429  # the address's window is used up everywhere
+    assert any("ratelimit:" in key for key in stored_keys(shared_cache))
+
+
+def stored_keys(kind: str) -> list[str]:
+    """The keys as the cache server holds them, read past Django's cache API."""
+    if kind == "redis":
+        server = redis.Redis.from_url(caches["default"]._servers[0])
+        try:
+            return [key.decode() for key in server.keys("*")]
+        finally:
+            server.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM safeguards_test_cache")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_session_made_on_one_instance_is_valid_on_the_other(shared_cache, alice):
+    first, second = Client(), Client()
+    response = post(first, reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    second.cookies["sessionid"] = first.cookies["sessionid"].value
+    page = get(second, reverse("home"))
+    assert page.status_code == 200
+    assert b"Welcome, alice" in page.content
+    # Signed out on the second instance: the first one no longer knows the session either.
+    post(second, reverse("logout"), {})
+    assert "/accounts/login/" in get(first, reverse("home")).headers["Location"]
+
+
+def test_failed_sign_ins_on_both_instances_lock_the_account_everywhere(
+    shared_cache, alice, settings
+):
+    settings.AXES_FAILURE_LIMIT = 4
+    first, second = Client(), Client()
+    wrong = {"username": "alice", "password": "wrong"}
+    statuses = [post(client, reverse("login"), wrong).status_code for client in (first, second)]
+    statuses += [post(client, reverse("login"), wrong).status_code for client in (first, second)]
+    assert statuses == [200, 200, 200, 429]
+    # Locked on the instance that saw only half of the failures, even with the right password.
+    right = post(first, reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert right.status_code == 429
+    assert b"Sign-in paused" in right.content
