@@ -19,11 +19,11 @@ SIZES = {15: (3, 5), 240: (3, 80)}
 
 OVERVIEW_QUERIES = 7  # scores, lists, steps, team work (cached) and the return comment
 CATEGORY_QUERIES = 12  # guides from the cache; +2 review notes, +1 the return comment
-HISTORY_QUERIES = 6
+HISTORY_QUERIES = 7  # +1 naming the people and what the events concern (audit.names)
 REPORT_QUERIES = 17  # public versions only?, the register, information requests, agency comments
 DEPLOYMENT_LIST_QUERIES = 5
 ASSESSMENT_LIST_QUERIES = 7
-OFFICE_LOG_QUERIES = 5
+OFFICE_LOG_QUERIES = 9  # +1 members for "Who", +1 first event, +1 people, +1 deployments named
 
 
 def answered_assessment(office, user, criteria: int):

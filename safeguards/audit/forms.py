@@ -3,9 +3,10 @@
 import datetime
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from .display import ACTION_GROUPS
 
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(9998, 12, 31)
@@ -13,24 +14,15 @@ LATEST = datetime.date(9998, 12, 31)
 
 class OfficeLogFilter(forms.Form):
     office = forms.ChoiceField(required=False, label="Office")
-    actor = forms.CharField(
+    actor = forms.ChoiceField(required=False, label="Who")
+    action = forms.ChoiceField(
         required=False,
-        max_length=150,
-        label="Who",
-        help_text="A username, exactly as shown in the log.",
-    )
-    action = forms.CharField(
-        required=False,
-        max_length=64,
-        label="Action",
-        help_text="An action name such as answer.updated.",
-        validators=[
-            RegexValidator(
-                r"^[a-z0-9_]+(\.[a-z0-9_]+)*$",
-                "Use an action name as shown in the log, such as answer.updated.",
-            )
+        label="What",
+        choices=[("", "Any action")]
+        + [
+            (group, sorted(actions.items(), key=lambda item: item[1]))
+            for group, actions in ACTION_GROUPS.items()
         ],
-        widget=forms.TextInput(attrs={"list": "audit-actions", "autocomplete": "off"}),
     )
     date_from = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -38,13 +30,20 @@ class OfficeLogFilter(forms.Form):
     date_to = forms.DateField(
         required=False,
         label="To",
-        help_text="Inclusive.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, offices, **kwargs):
+    def __init__(self, *args, offices, people=(), **kwargs):
+        """`people`: (username, display name) of the offices' members, offered as "Who"."""
         super().__init__(*args, **kwargs)
         self.offices = {office.slug: office for office in offices}
+        self.fields["actor"].choices = [("", "Anyone")] + sorted(
+            (
+                (username, name if name == username else f"{name} ({username})")
+                for username, name in people
+            ),
+            key=lambda choice: choice[1].lower(),
+        )
         if len(offices) > 1:
             self.fields["office"].choices = [("", "All my offices")] + [
                 (office.slug, office.name) for office in offices

@@ -310,6 +310,7 @@ MATRIX: dict[str, Rule] = {
     "catalog:framework_version": Rule("framework", everyone(200), everyone(200)),
     # The office log is for office admins; a member of another office is refused, not shown it.
     "audit:office_log": Rule(None, ADMIN_ONLY, ADMIN_ONLY),
+    "audit:office_log_csv": Rule(None, ADMIN_ONLY, GET_ONLY),
     "audit:assessment_history": Rule("draft", READ, READ),
     "reviews:deployment_list": Rule(None, everyone(200), everyone(200)),
     # The outsider is a reviewer in her own office, so she may create there.
