@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
-PACKAGES = ["chromium"]
+PACKAGES = ["chromium", "redis-server"]
 
 
 @pytest.fixture
