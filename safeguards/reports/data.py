@@ -151,9 +151,11 @@ def report_input(
     report_version: int | None = None,
     approved_by=None,
     approved_at: datetime | None = None,
+    anchor: tuple[int, str | None] | None = None,
 ) -> ReportInput:
     """Everything the report needs, in eight queries (two more if the audit app's own anchor
-    is used). `report_version`, `approved_by` and `approved_at` are given when freezing."""
+    is used). `report_version`, `approved_by` and `approved_at` are given when freezing;
+    `anchor` (events, head) when the caller took it before writing the approval's events."""
     assessment = Assessment.objects.select_related(
         "office", "deployment", "framework_version__framework"
     ).get(pk=assessment.pk)
@@ -186,7 +188,7 @@ def report_input(
         .select_related("user__profile")
         .order_by("at", "pk")
     )
-    events, head = audit_anchor(assessment.pk)
+    events, head = anchor if anchor is not None else audit_anchor(assessment.pk)
 
     rows = []
     for criterion in criteria:

@@ -5,6 +5,7 @@ WorkflowStep and an audit event in one transaction; a refusal raises WorkflowErr
 problems a person can act on, and changes nothing.
 """
 
+import copy
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -112,15 +113,25 @@ def _step(
     new_status: str,
     by,
     comment: str = "",
+    at=None,
     **extra: str,
 ) -> WorkflowStep:
-    """`extra`: the approval's attestation and note, stored on the step and in its event."""
+    """`extra`: the approval's attestation and note, stored on the step and in its event;
+    `at`: the step's time when the caller fixed it (an approval's, shared with its report)."""
     old_status = locked.status
     locked.status = assessment.status = new_status
     locked.save(update_fields=["status", "updated_at"])
     step = WorkflowStep.objects.create(
-        assessment=locked, kind=kind, user=by, username=by.get_username(), comment=comment, **extra
+        assessment=locked,
+        kind=kind,
+        user=by,
+        username=by.get_username(),
+        comment=comment,
+        **extra,
     )
+    if at is not None:  # `at` is auto_now_add: set after the insert
+        WorkflowStep.objects.filter(pk=step.pk).update(at=at)
+        step.at = at
     after = {"status": new_status, "comment": comment} if comment else {"status": new_status}
     after.update({name: value for name, value in extra.items() if value})
     record(
@@ -166,6 +177,17 @@ def return_to_draft(assessment: Assessment, by, comment: str) -> WorkflowStep:
         )
 
 
+APPROVAL_ATTEMPTS = 3
+
+
+class _Rehearsed(Exception):
+    """Rolls a rehearsal of the approval back, carrying the report it assembled."""
+
+    def __init__(self, draft):
+        self.draft = draft
+        super().__init__("rehearsal")
+
+
 def approve(
     assessment: Assessment, by, decision=None, *, note: str = "", attestation: str | None = None
 ) -> WorkflowStep:
@@ -175,35 +197,81 @@ def approve(
     conditions and validity; the gaps' recommendations are numbered in the same transaction.
     `attestation`: the statement the approver confirmed (default: the office's text now);
     `note`: their optional note for the record. Both are kept on the step and in the report.
-    """
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = _lock(assessment)
-        problems = approval_problems(locked, by)
-        if len(note) > COMMENT_MAX_LENGTH:
-            problems.append(f"Keep the note under {COMMENT_MAX_LENGTH} characters.")
-        if problems:
-            raise WorkflowError(problems)
-        if attestation is None:
-            attestation = Office.objects.values_list("attestation_text", flat=True).get(
-                pk=locked.office_id
-            )
-        step = _step(
-            assessment,
-            locked,
-            StepKind.APPROVED,
-            AssessmentStatus.APPROVED,
-            by,
-            attestation=attestation.strip(),
-            note=note,
-        )
-        # Imported here: the reports app assembles reports from reviews models.
-        from safeguards.followup.register import on_approval
-        from safeguards.reports.freeze import freeze_report
 
-        on_approval(locked, by, step.at, decision)
-        freeze_report(locked, approved_by=by)
-        return step
+    The PDF is rendered and signed without the database's write lock: the approval's writes
+    are rehearsed and rolled back to assemble the report, which is then rendered and signed;
+    the approval is then written for real and stored with that PDF if the report assembles
+    the same. If something changed meanwhile (an edit, another approval numbering
+    recommendations), it starts over, up to APPROVAL_ATTEMPTS times, then refuses.
+    """
+    # Imported here: the reports app assembles reports from reviews models.
+    from safeguards.reports import freeze
+
+    note = (note or "").strip()
+    for _attempt in range(APPROVAL_ATTEMPTS):
+        approved_at = timezone.now()
+        try:
+            with transaction.atomic():
+                # A copy: the caller's instance must not say "approved" after the rollback.
+                locked, anchor, _ = _approval_rows(
+                    copy.copy(assessment), by, decision, note, attestation, approved_at
+                )
+                raise _Rehearsed(freeze.assemble_frozen(locked, by, approved_at, anchor))
+        except _Rehearsed as rehearsal:
+            draft = rehearsal.draft
+        prepared = None
+        try:
+            prepared = freeze.prepare(draft, assessment.office)
+            with transaction.atomic():
+                locked, anchor, step = _approval_rows(
+                    assessment, by, decision, note, attestation, approved_at
+                )
+                freeze.freeze_report(locked, approved_by=by, prepared=prepared, anchor=anchor)
+                return step
+        except freeze.ReportChanged:
+            freeze.discard(prepared)
+            assessment.status = AssessmentStatus.IN_REVIEW
+        except BaseException:
+            freeze.discard(prepared)
+            raise
+    raise WorkflowError(
+        [
+            "The assessment kept changing while its report was being prepared "
+            f"({APPROVAL_ATTEMPTS} tries); nothing was approved. Look at it again and approve."
+        ]
+    )
+
+
+def _approval_rows(assessment, by, decision, note, attestation, approved_at):
+    """The approval's checks and writes inside the caller's transaction: the step, the
+    register's numbering and the decision. Returns the locked row, the assessment's audit
+    anchor before the approval, and the step."""
+    from safeguards.followup.register import on_approval
+    from safeguards.reports.data import audit_anchor
+
+    locked = _lock(assessment)
+    problems = approval_problems(locked, by)
+    if len(note) > COMMENT_MAX_LENGTH:
+        problems.append(f"Keep the note under {COMMENT_MAX_LENGTH} characters.")
+    if problems:
+        raise WorkflowError(problems)
+    if attestation is None:
+        attestation = Office.objects.values_list("attestation_text", flat=True).get(
+            pk=locked.office_id
+        )
+    anchor = audit_anchor(locked.pk)
+    step = _step(
+        assessment,
+        locked,
+        StepKind.APPROVED,
+        AssessmentStatus.APPROVED,
+        by,
+        at=approved_at,
+        attestation=attestation.strip(),
+        note=note,
+    )
+    on_approval(locked, by, step.at, decision)
+    return locked, anchor, step
 
 
 def approval_problems(assessment: Assessment, by) -> list[str]:

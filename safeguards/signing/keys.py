@@ -102,9 +102,15 @@ def self_signed(office, key, now: datetime | None = None) -> x509.Certificate:
     )
 
 
-def _store(office, key, certificate, chain, source, actor=None) -> SigningCertificate:
+def new_key_id() -> str:
+    return secrets.token_hex(16)
+
+
+def _store(
+    office, key, certificate, chain, source, actor=None, key_id: str | None = None
+) -> SigningCertificate:
     """Write the key file, then the row (the previous active certificate retires)."""
-    key_id = secrets.token_hex(16)
+    key_id = key_id or new_key_id()
     pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
     pem += "".join(extra.public_bytes(serialization.Encoding.PEM).decode() for extra in chain)
     row = SigningCertificate(
@@ -140,6 +146,33 @@ def _store(office, key, certificate, chain, source, actor=None) -> SigningCertif
 def generate_certificate(office, actor=None) -> SigningCertificate:
     key = ec.generate_private_key(ec.SECP256R1())
     return _store(office, key, self_signed(office, key), [], CertificateSource.GENERATED, actor)
+
+
+def new_key(office) -> tuple[str, object, x509.Certificate]:
+    """A key id, key and self-signed certificate made in memory, not stored yet."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    return new_key_id(), key, self_signed(office, key)
+
+
+def pem_of(certificate: x509.Certificate) -> str:
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def sha256_of(certificate: x509.Certificate) -> str:
+    return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def store_generated(office, key, certificate: x509.Certificate, key_id: str) -> SigningCertificate:
+    """Keep a key made in memory (by an approval, before its transaction) with its certificate.
+    Inside the caller's transaction; if it rolls back, `discard_key_file(key_id)` removes the
+    file again."""
+    return _store(office, key, certificate, [], CertificateSource.GENERATED, key_id=key_id)
+
+
+def discard_key_file(key_id: str) -> None:
+    """Remove a key file whose certificate row was never committed (a failed approval)."""
+    if not SigningCertificate.objects.filter(key_id=key_id).exists():
+        (keys_dir() / f"{key_id}.key.pem").unlink(missing_ok=True)
 
 
 def import_pkcs12(office, data: bytes, passphrase: bytes | None, actor=None) -> SigningCertificate:
