@@ -16,7 +16,7 @@ from django.db.models import F
 from safeguards import scoring
 from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action
-from safeguards.audit.record import record
+from safeguards.audit.record import record, record_many
 
 from . import matching, states
 from .models import (
@@ -57,7 +57,12 @@ def local_date(moment: datetime.datetime, office) -> datetime.date:
 
 
 def next_number(office, year: int) -> tuple[int, str]:
-    """The office's next serial for the year and its number, e.g. (7, 'OIG-2026-07').
+    """The office's next serial for the year and its number, e.g. (7, 'OIG-2026-07')."""
+    return reserve_numbers(office, year, 1)[0]
+
+
+def reserve_numbers(office, year: int, count: int) -> list[tuple[int, str]]:
+    """The office's next `count` serials for the year with their numbers, in order.
 
     The series row is created if missing (a conflict-ignoring insert, so two first approvals
     of a year cannot both create it) and then locked until the caller's transaction ends,
@@ -68,9 +73,11 @@ def next_number(office, year: int) -> tuple[int, str]:
         [NumberSeries(office_id=office.pk, year=year)], ignore_conflicts=True
     )
     series = NumberSeries.objects.select_for_update().get(office_id=office.pk, year=year)
-    series.last += 1
+    first = series.last + 1
+    series.last += count
     series.save(update_fields=["last"])
-    return series.last, f"{office.slug.upper()}-{year}-{series.last:02d}"
+    prefix = office.slug.upper()
+    return [(serial, f"{prefix}-{year}-{serial:02d}") for serial in range(first, series.last + 1)]
 
 
 def _snapshot(rec: Recommendation) -> dict:
@@ -90,36 +97,58 @@ def _snapshot(rec: Recommendation) -> dict:
 
 
 def _create(assessment, by, on, *, kind, text, priority, code="", title="", decision=None):
-    serial, number = next_number(assessment.office, on.year)
-    rec = Recommendation.objects.create(
-        office_id=assessment.office_id,
-        deployment_id=assessment.deployment_id,
-        number=number,
-        year=on.year,
-        serial=serial,
-        kind=kind,
-        criterion_code=code,
-        criterion_title=title,
-        framework_version_id=assessment.framework_version_id,
-        text=text,
-        priority=priority,
-        opened_on=on,
-        status_changed_on=on,
-        origin_assessment=assessment,
-        latest_assessment=assessment,
+    return _create_many(
+        assessment,
+        by,
+        on,
+        [dict(kind=kind, text=text, priority=priority, code=code, title=title)],
         decision=decision,
-        # Whoever led the assessment follows its findings up until someone else takes them.
-        owner_id=assessment.created_by_id or by.pk,
+    )[0]
+
+
+def _create_many(assessment, by, on, items: list[dict], decision=None) -> list[Recommendation]:
+    """New recommendations numbered in order, one INSERT and one batch of audit events
+    (an approval of a review with forty gaps writes them while it holds the write lock)."""
+    if not items:
+        return []
+    numbers = reserve_numbers(assessment.office, on.year, len(items))
+    recs = Recommendation.objects.bulk_create(
+        Recommendation(
+            office_id=assessment.office_id,
+            deployment_id=assessment.deployment_id,
+            number=number,
+            year=on.year,
+            serial=serial,
+            kind=item["kind"],
+            criterion_code=item.get("code", ""),
+            criterion_title=item.get("title", ""),
+            framework_version_id=assessment.framework_version_id,
+            text=item["text"],
+            priority=item["priority"],
+            opened_on=on,
+            status_changed_on=on,
+            origin_assessment=assessment,
+            latest_assessment=assessment,
+            decision=decision,
+            # Whoever led the assessment follows its findings up until someone else takes them.
+            owner_id=assessment.created_by_id or by.pk,
+        )
+        for (serial, number), item in zip(numbers, items, strict=True)
     )
-    record(
-        "recommendation.created",
-        actor=by,
-        office=assessment.office_id,
-        target=rec,
-        assessment=assessment,
-        after=_snapshot(rec) | {"text": text, "kind": kind},
+    record_many(
+        [
+            {
+                "action": "recommendation.created",
+                "actor": by,
+                "office": assessment.office_id,
+                "target": rec,
+                "assessment": assessment,
+                "after": _snapshot(rec) | {"text": rec.text, "kind": rec.kind},
+            }
+            for rec in recs
+        ]
     )
-    return rec
+    return recs
 
 
 def on_approval(assessment, by, approved_at, decision: DecisionInput | None = None):
@@ -177,21 +206,22 @@ def on_approval(assessment, by, approved_at, decision: DecisionInput | None = No
             before=before,
             after=_snapshot(rec) | {"closure_proposed_by": rec.closure_proposed_by_id},
         )
+    new = []
     for code in result.gaps:
         answer = by_code[code]
         text = answer.recommendation.strip()
         if code in carried or not text:
             continue
-        _create(
-            assessment,
-            by,
-            on,
-            kind=Kind.FINDING,
-            text=text,
-            priority=answer.criterion.severity,
-            code=code,
-            title=answer.criterion.title,
+        new.append(
+            dict(
+                kind=Kind.FINDING,
+                text=text,
+                priority=answer.criterion.severity,
+                code=code,
+                title=answer.criterion.title,
+            )
         )
+    _create_many(assessment, by, on, new)
     # The agency's positions on the draft sent for comment become the recommendations' responses.
     from .comments import apply_to_register
 
