@@ -10,10 +10,8 @@ import tempfile
 from pathlib import Path
 
 import typst
-from docx import Document
-from docx.shared import Cm, Pt
 
-from safeguards.reports import pdf, word
+from safeguards.reports import pdf
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "letter.typ"
 
@@ -68,6 +66,13 @@ def letter_pdf(req, questions) -> bytes:
 
 
 def letter_docx(req, questions) -> bytes:
+    # Imported here: python-docx and the report's Word module cost every worker ~30 MB and
+    # each process start its import time; only a Word letter needs them.
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    from safeguards.reports import word
+
     data = view(req, questions)
     document = Document()
     section = document.sections[0]
