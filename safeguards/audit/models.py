@@ -123,8 +123,8 @@ class Event(models.Model):
 def anchor(assessment_id: int) -> tuple[int, str | None]:
     """Where an assessment stands in the chain: its number of events and its latest event's hash.
 
-    A report frozen inside the approval transaction, after the approval event is recorded, is
-    anchored at that approval. No events yet: (0, None).
+    An approval takes it before writing its own events, so its frozen report is anchored at
+    the history it approves (reports/freeze.py). No events yet: (0, None).
     """
     events = Event.objects.for_assessment(assessment_id)
     head = events.order_by("-seq").values_list("hash", flat=True).first()
