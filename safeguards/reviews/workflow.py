@@ -202,30 +202,31 @@ def approve(
     are rehearsed and rolled back to assemble the report, which is then rendered and signed;
     the approval is then written for real and stored with that PDF if the report assembles
     the same. If something changed meanwhile (an edit, another approval numbering
-    recommendations), it starts over, up to APPROVAL_ATTEMPTS times, then refuses.
+    recommendations), it starts over, up to APPROVAL_ATTEMPTS times; then the report is
+    rendered inside the transaction, so a busy office's approval still goes through.
     """
     # Imported here: the reports app assembles reports from reviews models.
     from safeguards.reports import freeze
 
     note = (note or "").strip()
-    for _attempt in range(APPROVAL_ATTEMPTS):
+    for attempt in range(APPROVAL_ATTEMPTS + 1):
+        # After APPROVAL_ATTEMPTS overtaken renders, render under the lock (not overtaken).
+        last = attempt == APPROVAL_ATTEMPTS
         approved_at = timezone.now()
-        try:
-            with transaction.atomic():
-                # A copy: the caller's instance must not say "approved" after the rollback.
-                locked, anchor, _ = _approval_rows(
-                    copy.copy(assessment), by, decision, note, attestation, approved_at
-                )
-                raise _Rehearsed(freeze.assemble_frozen(locked, by, approved_at, anchor))
-        except _Rehearsed as rehearsal:
-            draft = rehearsal.draft
         prepared = None
         try:
-            prepared = freeze.prepare(draft, assessment.office)
+            if not last:
+                prepared = freeze.prepare(
+                    _rehearse(assessment, by, decision, note, attestation, approved_at),
+                    assessment.office,
+                )
             with transaction.atomic():
                 locked, anchor, step = _approval_rows(
                     assessment, by, decision, note, attestation, approved_at
                 )
+                if last:
+                    draft = freeze.assemble_frozen(locked, by, approved_at, anchor)
+                    prepared = freeze.prepare(draft, locked.office)
                 freeze.freeze_report(locked, approved_by=by, prepared=prepared, anchor=anchor)
                 return step
         except freeze.ReportChanged:
@@ -234,12 +235,22 @@ def approve(
         except BaseException:
             freeze.discard(prepared)
             raise
-    raise WorkflowError(
-        [
-            "The assessment kept changing while its report was being prepared "
-            f"({APPROVAL_ATTEMPTS} tries); nothing was approved. Look at it again and approve."
-        ]
-    )
+    raise AssertionError("unreachable: the last attempt renders under the lock")
+
+
+def _rehearse(assessment, by, decision, note, attestation, approved_at):
+    """The report this approval would freeze now: its writes made and rolled back."""
+    from safeguards.reports import freeze
+
+    try:
+        with transaction.atomic():
+            # A copy: the caller's instance must not say "approved" after the rollback.
+            locked, anchor, _ = _approval_rows(
+                copy.copy(assessment), by, decision, note, attestation, approved_at
+            )
+            raise _Rehearsed(freeze.assemble_frozen(locked, by, approved_at, anchor))
+    except _Rehearsed as rehearsal:
+        return rehearsal.draft
 
 
 def _approval_rows(assessment, by, decision, note, attestation, approved_at):

@@ -116,26 +116,37 @@ def test_an_edit_made_during_the_render_is_in_the_stored_report(office, alice, b
     assert verify_chain().problem is None
 
 
-def test_an_assessment_that_keeps_changing_is_refused_and_nothing_is_kept(office, alice, bob):
+def test_an_assessment_that_keeps_changing_is_approved_with_a_render_under_the_lock(
+    office, alice, bob
+):
     assessment = answered_assessment(office, alice)
-    keys = key_files()
     renders = []
 
-    def edit_every_time(n):
-        edit_in_another_thread(assessment, alice, f"Edit number {n}.")
+    def edit_while_unlocked(n):
+        if n <= workflow.APPROVAL_ATTEMPTS:
+            edit_in_another_thread(assessment, alice, f"Edit number {n}.")
 
-    with (
-        watch("render_pdf", renders, before=edit_every_time),
-        pytest.raises(workflow.WorkflowError, match="kept changing"),
-    ):
+    with watch("render_pdf", renders, before=edit_while_unlocked):
         workflow.approve(assessment, by=bob)
-    assert len(renders) == workflow.APPROVAL_ATTEMPTS
-    assessment.refresh_from_db()
-    assert assessment.status == "in_review"
-    assert not ReportVersion.objects.exists()
-    assert not assessment.steps.filter(kind="approved").exists()
-    assert not SigningCertificate.objects.exists() and key_files() == keys
+    # Overtaken APPROVAL_ATTEMPTS times, then rendered inside the transaction.
+    assert renders == [False] * workflow.APPROVAL_ATTEMPTS + [True]
+    version = ReportVersion.objects.get(assessment=assessment)
+    data = json.loads(version.canonical_json)
+    assert data["criteria"][0]["rationale"] == f"Edit number {workflow.APPROVAL_ATTEMPTS}."
+    assert json.loads(embedded_json(bytes(version.pdf))) == data
+    assert assessment.steps.filter(kind="approved").count() == 1
+    assert SigningCertificate.objects.count() == 1  # one key kept, none of the overtaken
     assert verify_chain().problem is None
+
+
+def test_a_refused_approval_keeps_nothing(office, alice, bob, victor):
+    assessment = answered_assessment(office, alice)
+    keys = key_files()
+    with pytest.raises(workflow.WorkflowError):
+        workflow.approve(assessment, by=victor)  # a viewer
+    assessment.refresh_from_db()
+    assert assessment.status == "in_review" and not ReportVersion.objects.exists()
+    assert not SigningCertificate.objects.exists() and key_files() == keys
 
 
 def test_a_crash_after_the_first_key_was_written_leaves_no_key_behind(office, alice, bob):
