@@ -38,17 +38,36 @@ def main() -> int:
     layout = pdf.letterhead(default.office)
     samples = timed(lambda: pdf.render_pdf(data, **layout), runs=15, warmup=2)
     size = len(pdf.render_pdf(data, **layout))
-    figures = line(
-        f"draft PDF render (default framework, {criteria} criteria, all answered, with "
-        "evidence; PDF/UA-1, report.json attached)",
+    line(
+        "draft PDF render, the same report again (Typst's in-process memo reuses its layout)",
         samples,
         pdf_bytes=size,
+    )
+    variants = iter(range(10**6))
+
+    def fresh():
+        # Every new draft has its own fingerprint, printed on every page: nothing laid out
+        # before can be reused, as when a reviewer downloads the draft after a save.
+        changed = dict(data, fingerprint=f"{next(variants):064x}")
+        return pdf.render_pdf(changed, **layout)
+
+    samples = timed(fresh, runs=15, warmup=2)
+    figures = line(
+        f"draft PDF render (default framework, {criteria} criteria, all answered, with "
+        "evidence; PDF/UA-1, report.json attached; a new fingerprint each run)",
+        samples,
     )
     if figures["cpu_median"] > 150:
         print(f"  MISSED: target ≤ 150 ms CPU, by {figures['cpu_median'] - 150:.1f} ms")
         failed = True
-    samples = timed(lambda: pdf.render_pdf(data, archival=True, **layout), runs=15, warmup=2)
-    line("the same as an approved version would be (PDF/A-3a and PDF/UA-1)", samples)
+    samples = timed(
+        lambda: pdf.render_pdf(
+            dict(data, fingerprint=f"{next(variants):064x}"), archival=True, **layout
+        ),
+        runs=15,
+        warmup=2,
+    )
+    line("the same as an approved version would be (PDF/A-3a and PDF/UA-1), new each run", samples)
     samples = timed(lambda: cold_download(url), runs=10, warmup=1)
     line("draft PDF download, cache cold (the request around the render)", samples)
     samples = timed(lambda: get_ok(client, url), runs=30, warmup=2)
