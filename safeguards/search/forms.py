@@ -14,3 +14,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", "Everything"), *((kind.key, kind.label) for kind in KINDS)],
     )
+    archived = forms.BooleanField(
+        label="Include archived deployments and assessments, and retired evidence",
+        required=False,
+    )

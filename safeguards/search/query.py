@@ -26,6 +26,9 @@ class Kind:
     records: Callable[[object], QuerySet]
     shown: tuple[str, ...]  # read besides `fields`, for the result line
     title: str = ""  # the field a result line shows as its link (no snippet needed for it)
+    # Records left out unless archived ones are asked for: archived deployments and
+    # assessments (and what belongs to them), retired evidence, as their lists leave them out.
+    current: Q = Q()
 
 
 def _deployments(user) -> QuerySet:
@@ -65,8 +68,9 @@ KINDS = (
             "notes",
         ),
         _deployments,
-        ("office_id", "office__name"),
+        ("office_id", "office__name", "archived_at"),
         title="name",
+        current=Q(archived_at__isnull=True),
     ),
     Kind(
         "assessments",
@@ -79,8 +83,11 @@ KINDS = (
             "status",
             "deployment__name",
             "framework_version__title",
+            "archived_at",
+            "deployment__archived_at",
         ),
         title="title",
+        current=Q(archived_at__isnull=True, deployment__archived_at__isnull=True),
     ),
     Kind(
         "answers",
@@ -95,6 +102,11 @@ KINDS = (
             "assessment__title",
             "assessment__office_id",
             "assessment__deployment__name",
+            "assessment__archived_at",
+            "assessment__deployment__archived_at",
+        ),
+        current=Q(
+            assessment__archived_at__isnull=True, assessment__deployment__archived_at__isnull=True
         ),
     ),
     Kind(
@@ -102,8 +114,9 @@ KINDS = (
         "Evidence",
         ("title", "citation", "url", "excerpt", "file_name"),
         _evidence,
-        ("office_id", "kind", "deployment__name"),
+        ("office_id", "kind", "deployment__name", "retired_at", "deployment__archived_at"),
         title="title",
+        current=Q(retired_at__isnull=True, deployment__archived_at__isnull=True),
     ),
 )
 KIND_KEYS = tuple(kind.key for kind in KINDS)
@@ -128,9 +141,11 @@ def matching(queryset: QuerySet, fields: tuple[str, ...], query_words: list[str]
     return queryset
 
 
-def results(user, kind: Kind, query_words: list[str]) -> QuerySet:
-    """The kind's matching records, reading only what a result line shows."""
-    return matching(kind.records(user), kind.fields, query_words).only(*kind.shown, *kind.fields)
+def results(user, kind: Kind, query_words: list[str], include_archived: bool = False) -> QuerySet:
+    """The kind's matching records, reading only what a result line shows; archived and
+    retired ones only when asked for (Kind.current)."""
+    records = kind.records(user) if include_archived else kind.records(user).filter(kind.current)
+    return matching(records, kind.fields, query_words).only(*kind.shown, *kind.fields)
 
 
 def where_found(record, kind: Kind, query_words: list[str]) -> tuple[str, "Snippet"] | None:

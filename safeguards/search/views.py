@@ -16,11 +16,12 @@ def search(request):
     form = SearchForm(request.GET or None)
     query_words = words(form.cleaned_data["q"]) if form.is_valid() else []
     chosen = form.cleaned_data.get("kind", "") if form.is_valid() else ""
+    include_archived = form.is_valid() and form.cleaned_data["archived"]
     groups, total = [], 0
     for kind in KINDS:
         if not query_words:
             break
-        found = results(request.user, kind, query_words)
+        found = results(request.user, kind, query_words, include_archived)
         count = found.count()
         total += count
         group = {"kind": kind, "count": count, "page": None, "rows": []}
@@ -45,5 +46,6 @@ def search(request):
             "shown": chosen_group["count"] if chosen_group else total,
             "chosen": chosen,
             "preview": PREVIEW,
+            "include_archived": include_archived,
         },
     )

@@ -138,3 +138,35 @@ def test_sorting_costs_no_extra_query(
 
 # Session, user, roles, the page count and the page's rows.
 DEPLOYMENT_LIST_QUERIES = 5
+
+
+def test_assessment_list_sorts_status_in_workflow_order(client_for, alice, bob, office):
+    from safeguards.reviews.models import StepKind, WorkflowStep
+
+    version = make_framework()
+    made = {}
+    for name, status in [
+        ("Approved one", "approved"),
+        ("In review one", "in_review"),
+        ("Returned one", "draft"),
+        ("Draft one", "draft"),
+    ]:
+        made[name] = make_assessment(
+            make_deployment(office, alice, name=f"System {status}"), version, alice, status=status
+        )
+        made[name].title = name
+        made[name].save(update_fields=["title"])
+    WorkflowStep.objects.create(
+        assessment=made["Returned one"], kind=StepKind.SUBMITTED, user=alice
+    )
+    WorkflowStep.objects.create(
+        assessment=made["Returned one"], kind=StepKind.RETURNED, user=bob, comment="Fix RET."
+    )
+    client, url = client_for(alice), reverse("reviews:assessment_list")
+    workflow = ["Draft one", "Returned one", "In review one", "Approved one"]
+    html = client.get(url, {"sort": "status"}).content.decode()
+    assert names_in_order(html, workflow) == workflow
+    assert "sorted by status, draft first" in html
+    assert "Returned for changes" in html
+    html = client.get(url, {"sort": "-status"}).content.decode()
+    assert names_in_order(html, workflow) == workflow[::-1]

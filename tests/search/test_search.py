@@ -180,3 +180,30 @@ def test_query_count_does_not_grow_with_results(
 
 
 SEARCH_QUERIES = 11
+
+
+def test_archived_and_retired_records_are_left_out_unless_asked_for(
+    client_for, alice, office, assessment, deployment
+):
+    from django.utils import timezone
+
+    from safeguards.reviews.models import Assessment, Deployment
+
+    kept = make_deployment(office, alice, name="Shelved ninety-day pilot")
+    Deployment.objects.filter(pk=kept.pk).update(archived_at=timezone.now())
+    Assessment.objects.filter(pk=assessment.pk).update(archived_at=timezone.now())
+    retired = add_evidence(deployment, "Ninety-day retention memo")
+    Evidence.objects.filter(pk=retired.pk).update(retired_at=timezone.now())
+    live = add_evidence(deployment, "Ninety-day retention policy")
+    client = client_for(alice)
+
+    page = search(client, q="ninety")
+    assert "Shelved ninety-day pilot" not in page
+    assert "Uploads are kept for" not in page  # the answer of the archived assessment
+    assert "retention memo" not in page and live.title in page
+
+    page = search(client, q="ninety", archived="on")
+    assert "Shelved ninety-day pilot" in page and "Uploads are kept for" in page
+    assert "retention memo" in page
+    assert '<span class="badge status-badge status-archived">Retired</span>' in page
+    assert 'name="archived" value="on" id="search-archived" checked' in page

@@ -5,6 +5,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection, transaction
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -16,7 +17,7 @@ from safeguards.team.overview import cached_overview as team_overview
 
 from .. import once, returned, workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
-from ..models import Answer, Assessment, Deployment
+from ..models import Answer, Assessment, AssessmentStatus, Deployment, StepKind, WorkflowStep
 from ..sorting import DATES, Column, sort_by
 
 PAGE_SIZE = 25
@@ -53,8 +54,20 @@ LIST_COLUMNS = [
         ("framework_version__framework__title", "framework_version__version", "-as_of"),
     ),
     Column("As of", "as_of", ("as_of",), descending_first=True, orders=DATES),
-    Column("Status", "status", ("status", "-as_of")),
+    Column(
+        "Status", "status", ("workflow_order", "-as_of"), orders=("draft first", "approved first")
+    ),
 ]
+# The latest step, so a returned draft shows (and sorts) as "Returned for changes".
+LATEST_STEP = WorkflowStep.objects.filter(assessment=OuterRef("pk")).order_by("-at", "-pk")
+# Status in workflow order (draft, returned, in review, approved), not the stored codes' order.
+WORKFLOW_ORDER = Case(
+    When(status=AssessmentStatus.DRAFT, latest_step=StepKind.RETURNED, then=Value(1)),
+    When(status=AssessmentStatus.DRAFT, then=Value(0)),
+    When(status=AssessmentStatus.IN_REVIEW, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
 
 
 def assessment_list(request):
@@ -77,7 +90,9 @@ def assessment_list(request):
                 framework_version__framework__slug=filters["framework"]
             )
     sorting = sort_by(request.GET.get("sort"), LIST_COLUMNS, default="-as_of")
-    assessments = assessments.order_by(*sorting.ordering)
+    assessments = assessments.annotate(
+        latest_step=Subquery(LATEST_STEP.values("kind")[:1]), workflow_order=WORKFLOW_ORDER
+    ).order_by(*sorting.ordering)
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
