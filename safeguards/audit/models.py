@@ -31,6 +31,15 @@ class EventQuerySet(models.QuerySet):
     def for_assessment(self, assessment_id: int) -> "EventQuerySet":
         return self.filter(assessment_id=assessment_id)
 
+    def for_deployment(self, deployment) -> "EventQuerySet":
+        """The deployment's own events and those of its evidence (its assessments have their
+        own history)."""
+        evidence = [str(pk) for pk in deployment.evidence.values_list("pk", flat=True)]
+        return self.filter(office_id=deployment.office_id).filter(
+            models.Q(target_type="reviews.deployment", target_id=str(deployment.pk))
+            | models.Q(target_type="reviews.evidence", target_id__in=evidence)
+        )
+
     # The database triggers refuse these too; failing here first gives a clearer error.
     def update(self, **kwargs):
         raise AppendOnlyError("Audit events cannot be changed.")
@@ -90,6 +99,8 @@ class Event(models.Model):
             models.Index(
                 fields=["office", "action", "at", "seq"], name="audit_event_office_action"
             ),
+            # A deployment's History page: the events of the deployment and of its evidence.
+            models.Index(fields=["target_type", "target_id", "seq"], name="audit_event_target"),
         ]
 
     def __str__(self) -> str:

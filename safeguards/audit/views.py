@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from safeguards.accounts.models import Membership, display_name
 from safeguards.accounts.permissions import Action, get_for_user, offices_for, roles_for
 from safeguards.reports.exports import _cell as csv_cell
-from safeguards.reviews.models import Assessment
+from safeguards.reviews.models import Assessment, Deployment
 
 from .display import changes_text, describe_all
 from .forms import OfficeLogFilter
@@ -50,6 +50,22 @@ def assessment_history(request, pk):
             "assessment": assessment,
             "page": page,
             "entries": describe_all(list(page), [assessment.office_id]),
+        },
+    )
+
+
+def deployment_history(request, pk):
+    deployment = get_for_user(request.user, Deployment, pk=pk)
+    events = Event.objects.for_deployment(deployment).order_by("-seq")
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/deployment_history.html",
+        {
+            "deployment": deployment,
+            "page": page,
+            "entries": describe_all(list(page), [deployment.office_id]),
+            "assessments": deployment.assessments.only("pk", "title").order_by("-as_of", "-pk"),
         },
     )
 

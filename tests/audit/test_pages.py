@@ -412,3 +412,72 @@ def test_office_log_older_page_query_count(client_for, olga, office, django_asse
     # as the first page, plus finding the cursor event
     with django_assert_num_queries(11):
         assert log(client, before=70).status_code == 200
+
+
+# A deployment's history
+
+
+def deployment_history_url(deployment):
+    return reverse("audit:deployment_history", args=[deployment.pk])
+
+
+@pytest.fixture
+def deployment_events(office, alice, assessment):
+    deployment = assessment.deployment
+    other = make_deployment(office, alice, name="Another deployment")
+    evidence = Evidence.objects.create(
+        office=office, deployment=deployment, title="Award notice", kind="document"
+    )
+    elsewhere = Evidence.objects.create(
+        office=office, deployment=other, title="Unrelated memo", kind="document"
+    )
+    with transaction.atomic():
+        record(
+            "deployment.updated",
+            actor=alice,
+            office=office,
+            target=deployment,
+            before={"vendor": "Old vendor"},
+            after={"vendor": "New vendor"},
+        )
+        record(
+            "evidence.added",
+            actor=alice,
+            office=office,
+            target=evidence,
+            after={"kind": "document"},
+        )
+        record("evidence.added", actor=alice, office=office, target=elsewhere, after={"title": "x"})
+        record("deployment.updated", actor=alice, office=office, target=other, after={"notes": "y"})
+    return deployment
+
+
+def test_deployment_history_shows_its_own_and_its_evidence_events(
+    client_for, victor, assessment, deployment_events
+):
+    page = client_for(victor).get(deployment_history_url(deployment_events)).content.decode()
+    assert page.index("Evidence added") < page.index("Deployment changed")
+    assert '<td class="audit-value">Old vendor</td><td class="audit-value">New vendor</td>' in page
+    assert "Award notice" in page and "Document" in page
+    assert "Unrelated memo" not in page and "Another deployment" not in page
+    assert f'href="{history_url(assessment)}"' in page  # the assessments' own histories
+
+
+def test_deployment_page_links_its_history(client_for, victor, deployment_events):
+    page = client_for(victor).get(deployment_events.get_absolute_url()).content.decode()
+    assert f'href="{deployment_history_url(deployment_events)}">History</a>' in page
+
+
+def test_deployment_history_is_404_to_another_office(client_for, mallory, deployment_events):
+    assert client_for(mallory).get(deployment_history_url(deployment_events)).status_code == 404
+
+
+def test_deployment_history_query_count(
+    client_for, alice, deployment_events, django_assert_num_queries
+):
+    client = client_for(alice)
+    # session, user, memberships, deployment, its evidence ids, count, one page of events,
+    # their people, the deployment and the evidence named, the assessments listed; then the
+    # session is saved (savepoint, update, release)
+    with django_assert_num_queries(15):
+        assert client.get(deployment_history_url(deployment_events)).status_code == 200

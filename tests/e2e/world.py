@@ -89,6 +89,7 @@ def page_types(w: World) -> list[tuple[str, str]]:
         ("assessment-overview", f"/assessments/{a}/"),
         ("category-form", f"/assessments/{a}/categories/C1/"),
         ("history", f"/audit/assessments/{a}/history/"),
+        ("deployment-history", f"/audit/deployments/{d}/history/"),
         ("report-draft", f"/reports/assessments/{a}/"),
         ("verify", "/reports/verify/"),
         ("framework-list", "/frameworks/"),

@@ -312,6 +312,7 @@ MATRIX: dict[str, Rule] = {
     "audit:office_log": Rule(None, ADMIN_ONLY, ADMIN_ONLY),
     "audit:office_log_csv": Rule(None, ADMIN_ONLY, GET_ONLY),
     "audit:assessment_history": Rule("draft", READ, READ),
+    "audit:deployment_history": Rule("deployment", READ, READ),
     "reviews:deployment_list": Rule(None, everyone(200), everyone(200)),
     # The outsider is a reviewer in her own office, so she may create there.
     "reviews:deployment_create": Rule(
