@@ -44,7 +44,7 @@ def test_a_complete_draft_has_nothing_unanswered_to_offer(client_for, alice, off
 @pytest.mark.parametrize(
     ("status", "scores"),
     [
-        ("in_review", "Scores of the answers submitted for review."),
+        ("in_review", "Scores of the answers sent for review."),
         ("approved", "Scores of the approved answers."),
     ],
 )
