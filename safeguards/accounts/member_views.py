@@ -21,7 +21,8 @@ from .permissions import Action, get_for_user, office_for_user
 log = logging.getLogger(__name__)
 
 
-def _members_page(request, office, invite_form=None, status=200):
+def _members_page(request, office, invite_form=None, status=200, role_form=None):
+    """role_form: a row's refused role form, shown with its error by the field."""
     memberships = (
         Membership.objects.filter(office=office)
         .select_related("user", "user__profile")
@@ -33,7 +34,9 @@ def _members_page(request, office, invite_form=None, status=200):
             "name": display_name(membership.user),
             "title": _title(membership.user),
             "is_me": membership.user_id == request.user.pk,
-            "form": RoleForm(initial={"role": membership.role}, prefix=f"m{membership.pk}"),
+            "form": role_form
+            if role_form is not None and role_form.prefix == f"m{membership.pk}"
+            else RoleForm(initial={"role": membership.role}, prefix=f"m{membership.pk}"),
         }
         for membership in memberships
     ]
@@ -142,6 +145,12 @@ def member_role(request, pk):
             changed = members.set_role(
                 membership.office, membership.user, form.cleaned_data["role"], by=request.user
             )
+        except members.RespondentRoleError as error:
+            form.add_error("role", error.message)
+            form.fields["role"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{form['role'].auto_id}-error"}
+            )
+            return _members_page(request, membership.office, status=400, role_form=form)
         except members.MembershipError as error:
             messages.error(request, error.message)
         else:

@@ -25,6 +25,10 @@ class MembershipError(Exception):
         super().__init__(message)
 
 
+class RespondentRoleError(MembershipError):
+    """A change between respondent and a staff role (refused either way)."""
+
+
 def _is_last_admin(membership: Membership) -> bool:
     if membership.role != Role.ADMIN:
         return False
@@ -32,6 +36,23 @@ def _is_last_admin(membership: Membership) -> bool:
         office_id=membership.office_id, role=Role.ADMIN
     )
     return not admins.exclude(pk=membership.pk).exists()
+
+
+def _refuse_crossing(user, before: str, role: str) -> None:
+    """A respondent is a person at the operator, tied to an information request: never made
+    staff of the office, and staff are never turned into respondents (that would confine them,
+    or free an outsider to read the office's work)."""
+    if before == Role.RESPONDENT and role != Role.RESPONDENT:
+        raise RespondentRoleError(
+            f"{user.get_username()} is a respondent at the operator, invited for an information "
+            "request: they cannot be given a staff role. Invite the person under a separate "
+            "staff account instead."
+        )
+    if before != Role.RESPONDENT and role == Role.RESPONDENT:
+        raise RespondentRoleError(
+            f"{user.get_username()} is staff of the office: they cannot be made a respondent. "
+            "Respondents are invited from an information request, with their own account."
+        )
 
 
 def set_role(office: Office, user, role: str, *, by=None) -> bool:
@@ -52,6 +73,7 @@ def set_role(office: Office, user, role: str, *, by=None) -> bool:
         if membership is None:
             membership = Membership.objects.create(office=office, user=user, role=role)
         else:
+            _refuse_crossing(user, before, role)
             if role != Role.ADMIN and _is_last_admin(membership):
                 raise MembershipError(
                     f"{user.get_username()} is the office's only admin: make someone else an "

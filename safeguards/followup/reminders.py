@@ -1,16 +1,19 @@
 """Recommendations whose dates are near, as reminders (notifications.reminders): the target
 date of the agreed action, and for one still open the six-month mark by which OMB Circular
-A-50 asks that it be resolved."""
+A-50 asks that it be resolved; and information requests due soon or today."""
 
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.urls import reverse
 
 from safeguards.accounts.models import Membership, Role
 from safeguards.notifications.reminders import Due
 
 from . import states
 from .models import Recommendation
+from .request_models import InformationRequest, RequestStatus
 
 EDITOR_ROLES = (Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 # add_months clamps to a month's end, so the opened_on range is widened and checked exactly.
@@ -110,3 +113,64 @@ def _resolution(rec: Recommendation, people: dict) -> Due:
         ),
         url=rec.get_absolute_url(),
     )
+
+
+def due_requests(office_id: int, first: date, last: date, today: date) -> list[Due]:
+    """Information requests sent and not yet submitted, due between `today` and `last`, with
+    questions still unanswered: one item for the respondent (their own page) and one for the
+    reviewer who made the request (or the office's approvers once they have left). A request
+    past its due date is not chased: its silence is recorded as "no response" instead. Three
+    queries."""
+    requests = list(
+        InformationRequest.objects.filter(
+            office_id=office_id,
+            status=RequestStatus.SENT,
+            due_on__range=(max(first, today), last),
+        )
+        .annotate(
+            unanswered=Count(
+                "questions",
+                filter=Q(questions__n__isnull=False, questions__answered_on=None),
+            )
+        )
+        .filter(unanswered__gt=0)
+        .select_related("respondent")
+        .order_by("due_on", "pk")
+    )
+    people = _owners(office_id, {req.created_by_id for req in requests})
+    items = []
+    for req in requests:
+        base = {
+            "subject_key": f"followup.request:{req.pk}",
+            "target_type": "followup.informationrequest",
+            "target_id": req.pk,
+            "office_id": office_id,
+            "due_date": req.due_on,
+            "what": f"Information request {req.number}",
+            "assessment_id": req.assessment_id,
+        }
+        answered = f"{req.unanswered} of its questions sent on {req.sent_on:%Y-%m-%d}"
+        respondent = req.respondent
+        if respondent is not None and respondent.is_active:
+            items.append(
+                Due(
+                    **base,
+                    users=(respondent,),
+                    body=f"{answered} are not answered yet. Answer them, then submit.",
+                    url=reverse("respond:request", args=[req.pk]),
+                )
+            )
+        office_people = tuple(p for p in people[req.created_by_id] if p != respondent)
+        items.append(
+            Due(
+                **base,
+                users=office_people,
+                body=(
+                    f"{answered} to {req.recipient_name} ({req.recipient_organisation}) are not "
+                    "answered yet. Unanswered at the end of the due date, they are recorded "
+                    "as no response."
+                ),
+                url=req.get_absolute_url(),
+            )
+        )
+    return items

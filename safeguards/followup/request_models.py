@@ -49,8 +49,6 @@ class InformationRequest(models.Model):
         related_name="information_requests",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reminded_before_on = models.DateField(null=True, blank=True)
-    reminded_due_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -204,3 +204,37 @@ def test_profile_refuses_an_address_of_another_account(client_for, alice, bob):
     )
     assert response.status_code == 200
     assert "Another account uses this address." in response.text
+
+
+@pytest.mark.parametrize(
+    ("start", "to"),
+    [
+        (Role.RESPONDENT, Role.REVIEWER),
+        (Role.RESPONDENT, Role.ADMIN),
+        (Role.VIEWER, Role.RESPONDENT),
+    ],
+)
+def test_a_respondent_and_staff_never_swap_roles(client_for, olga, office, start, to):
+    person = make_member(office, "pat", start)
+    m = membership(person, office)
+    response = client_for(olga).post(reverse("member_role", args=[m.pk]), {f"m{m.pk}-role": to})
+    assert response.status_code == 400
+    select = rf'<select name="m{m.pk}-role"[^>]*aria-describedby="(id_m{m.pk}-role-error)"'
+    error = re.search(select, response.text)
+    assert error, response.text
+    message = re.search(rf'id="{error.group(1)}">([^<]+)<', response.text).group(1)
+    if start == Role.RESPONDENT:
+        assert "pat is a respondent at the operator" in message
+    else:
+        assert "pat is staff of the office: they cannot be made a respondent" in message
+    assert membership(person, office).role == start
+    assert not Event.objects.filter(action="membership.changed").exists()
+    with pytest.raises(MembershipError):
+        set_role(office, person, to, by=None)  # the terminal is refused too
+
+
+def test_a_respondent_may_be_removed_from_the_office(client_for, olga, office):
+    person = make_member(office, "pat", Role.RESPONDENT)
+    m = membership(person, office)
+    client_for(olga).post(reverse("member_remove", args=[m.pk]))
+    assert not Membership.objects.filter(pk=m.pk).exists()

@@ -7,7 +7,6 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from docx import Document
 from pypdf import PdfReader
@@ -15,7 +14,7 @@ from pypdf import PdfReader
 from safeguards.audit.models import Event
 from safeguards.followup import deadlines, requests
 from safeguards.followup.models import Question
-from safeguards.notifications.models import Notification
+from safeguards.notifications.models import Notification, OutgoingEmail, Reminder
 from safeguards.reports import data as report_data
 from safeguards.reports.assemble import assemble
 from safeguards.reports.pdf import render_pdf
@@ -73,17 +72,63 @@ def test_an_answered_question_is_not_marked(sent, alice):
     assert outcome.no_response == [f"{sent.number}-Q2"]
 
 
-def test_reminders_before_and_on_the_due_date_once_each(sent):
-    assert deadlines.run(now=at(DUE - datetime.timedelta(days=8), 9)).reminded == []
-    mail.outbox.clear()
-    assert deadlines.run(now=at(DUE - datetime.timedelta(days=7), 9)).reminded == [sent.number]
-    assert deadlines.run(now=at(DUE - datetime.timedelta(days=6), 9)).reminded == []
-    assert deadlines.run(now=at(DUE, 9)).reminded == [sent.number]
-    assert deadlines.run(now=at(DUE, 18)).reminded == []
-    subjects = [n.subject for n in Notification.objects.filter(user=sent.respondent)]
-    assert f"{sent.number} is due on 2027-03-03" in subjects
-    assert f"{sent.number} is due today (2027-03-03)" in subjects
-    assert Event.objects.filter(action="request.reminded").count() == 2
+def remind() -> str:
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    return out.getvalue()
+
+
+def test_reminders_go_through_the_ledger_once_before_and_once_on_the_due_date(
+    sent, alice, time_machine
+):
+    time_machine.move_to(at(DUE - datetime.timedelta(days=4), 9), tick=False)
+    assert remind().endswith("0 reminders sent\n")
+    time_machine.move_to(at(DUE - datetime.timedelta(days=3), 9), tick=False)
+    out = remind()
+    subject = f"Information request {sent.number}: due in 3 days (2027-03-03)"
+    assert f"oig: pat: {subject}" in out and f"oig: alice: {subject}" in out
+    assert remind().endswith("0 reminders sent\n")  # the same day again: nothing new
+    time_machine.move_to(at(DUE - datetime.timedelta(days=1), 9), tick=False)
+    assert remind().endswith("0 reminders sent\n")  # still "soon": already told
+    time_machine.move_to(at(DUE, 9), tick=False)
+    assert f"oig: pat: Information request {sent.number}: due today (2027-03-03)" in remind()
+    time_machine.move_to(at(DUE, 18), tick=False)
+    assert remind().endswith("0 reminders sent\n")
+    time_machine.move_to(at(DUE + datetime.timedelta(days=1), 9), tick=False)
+    assert remind().endswith("0 reminders sent\n")  # past due: "no response", not chased
+
+    pat = sent.respondent
+    notes = list(
+        Notification.objects.filter(user=pat, kind__startswith="due").order_by("created_at")
+    )
+    assert [n.kind for n in notes] == ["due_soon", "due"]
+    assert notes[0].url == f"/respond/requests/{sent.pk}/"
+    assert notes[0].body.startswith("2 of its questions sent on")
+    assert Notification.objects.get(user=alice, kind="due").url == sent.get_absolute_url()
+    assert Reminder.objects.filter(subject_key=f"followup.request:{sent.pk}").count() == 4
+    events = Event.objects.filter(action="reminder.sent", target_id=str(sent.pk))
+    assert sorted(e.after["to"] for e in events) == ["alice", "alice", "pat", "pat"]
+    assert {e.target_type for e in events} == {"followup.informationrequest"}
+    assert (
+        OutgoingEmail.objects.filter(
+            to="pat@agency.example", subject__contains=f"Information request {sent.number}"
+        ).count()
+        == 2
+    )
+
+
+def test_the_reminder_day_is_the_office_s(sent, time_machine):
+    # 23:30 in New York on the due date's eve is already the due date in UTC.
+    time_machine.move_to(at(DUE - datetime.timedelta(days=1), 23, 30), tick=False)
+    assert "due tomorrow (2027-03-03)" in remind()
+    assert "due today" not in remind()
+
+
+def test_a_submitted_or_fully_answered_request_is_not_reminded(sent, alice, time_machine):
+    for question in sent.questions.exclude(n=None):
+        requests.record_answer(question, alice, text="Yes.", received_on=DUE)
+    time_machine.move_to(at(DUE, 9), tick=False)
+    assert remind().endswith("0 reminders sent\n")
 
 
 def test_the_command_runs_as_of_now(sent):

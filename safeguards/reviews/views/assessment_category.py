@@ -17,6 +17,7 @@ from safeguards import scoring
 from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action, get_for_user
 from safeguards.catalog.models import Category
+from safeguards.followup import question_links
 from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
 
@@ -129,8 +130,12 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
     last_code = page.answers[-1].criterion.code if page.answers else ""
     rows = assessment_rows.rows(page, forms, can_edit, _add_evidence_url(request, page))
     reviews = page_reviews(assessment.pk, [answer.pk for answer in page.answers])
+    asked = question_links.for_deployment(
+        assessment.deployment_id, [answer.criterion.code for answer in page.answers]
+    )
     for row in rows:
         row["review"] = reviews[row["answer"].pk]
+        row["asked"] = asked.get(row["criterion"].code)
     context = {
         "assessment": assessment,
         "page": page,

@@ -13,6 +13,7 @@ from safeguards import scoring
 from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action, get_for_user, visible
 from safeguards.catalog.models import Criterion, FrameworkVersion
+from safeguards.followup import question_links
 from safeguards.team.overview import cached_overview as team_overview
 
 from .. import once, returned, workflow
@@ -172,6 +173,7 @@ def assessment_detail(request, pk):
         "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),
     }
     context["team"] = team_overview(assessment, context["fingerprint"])
+    context["asked"] = question_links.overview_rows(assessment)
     context["scored_here"] = in_review_for_me and not context["can_approve"]
     return render(request, "reviews/assessment_detail.html", context)
 

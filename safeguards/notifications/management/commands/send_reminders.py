@@ -1,19 +1,21 @@
-"""Due-date reminders for assignments and recommendations (for cron or a systemd timer, daily)."""
+"""Due-date reminders for assignments, recommendations and information requests (for cron or a
+systemd timer, daily)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safeguards.accounts.models import Office
 from safeguards.followup.register import local_date
-from safeguards.followup.reminders import due_recommendations
+from safeguards.followup.reminders import due_recommendations, due_requests
 from safeguards.notifications import reminders
 from safeguards.team.reminders import due_assignments
 
 
 class Command(BaseCommand):
     help = (
-        "Remind people of assignments and recommendations due soon or today, in the app and by "
-        "e-mail. Safe to run as often as you like: a reminder is never sent twice."
+        "Remind people of assignments, recommendations and information requests due soon or "
+        "today, in the app and by e-mail. Safe to run as often as you like: a reminder is "
+        "never sent twice."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +40,7 @@ class Command(BaseCommand):
             first, last = reminders.window(today, days_before)
             items = due_assignments(office.pk, first, last)
             items += due_recommendations(office.pk, first, last)
+            items += due_requests(office.pk, first, last, today)
             sent = reminders.send(items, today, days_before, dry_run=dry_run)
             for reminder in sent:
                 self.stdout.write(f"{office.slug}: {reminder.username}: {reminder.subject}")
