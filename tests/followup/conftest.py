@@ -48,3 +48,21 @@ def approved(office, alice, bob):
     """Approved: gaps C1-2 (partial), C1-3 (not met), C2-1 (undisclosed), each with a
     recommendation, so three numbered recommendations OIG-YYYY-01..03."""
     return approve(answered_assessment(office, alice, slug="followup-framework"), bob)
+
+
+def undisclosed_request(office, by, due_on, *, name="Border face search", slug="test-framework"):
+    """A request (not sent yet) from a new draft whose C1-2 and C2-1 are undisclosed."""
+    from safeguards.followup import requests
+    from tests.factories import make_assessment, make_deployment, make_framework
+
+    answers = {"C1-2": "undisclosed", "C2-1": "undisclosed"}
+    draft = make_assessment(
+        make_deployment(office, by, name=name), make_framework(slug=slug), by, answers=answers
+    )
+    return requests.create(
+        draft,
+        by,
+        recipient={"name": "Pat Doe", "organisation": "Border agency", "email": ""},
+        due_on=due_on,
+        covering_letter="Please answer.",
+    )

@@ -8,24 +8,14 @@ import pytest
 from django.urls import reverse
 
 from safeguards.followup import deadlines, requests
-from tests.factories import make_assessment, make_deployment, make_framework
+from tests.followup.conftest import undisclosed_request
 
 DUE = datetime.date(2027, 3, 3)
 
 
 @pytest.fixture
 def asked(office, alice):
-    answers = {"C1-2": "undisclosed", "C2-1": "undisclosed"}
-    draft = make_assessment(
-        make_deployment(office, alice), make_framework(), alice, answers=answers
-    )
-    req = requests.create(
-        draft,
-        alice,
-        recipient={"name": "Pat Doe", "organisation": "Border agency", "email": ""},
-        due_on=DUE,
-        covering_letter="Please answer.",
-    )
+    req = undisclosed_request(office, alice, DUE)
     requests.send(req, alice)
     c2 = req.questions.get(criterion_code="C2-1")
     requests.record_answer(c2, alice, text="We keep logs for 30 days.", received_on=DUE)
@@ -77,18 +67,6 @@ def test_the_overview_lists_what_was_asked_with_both_links(client_for, bob, aske
 
 
 def test_a_draft_request_is_not_shown(client_for, alice, office):
-    draft = make_assessment(
-        make_deployment(office, alice, name="Other"),
-        make_framework(slug="other-framework"),
-        alice,
-        answers={"C1-2": "undisclosed"},
-    )
-    requests.create(
-        draft,
-        alice,
-        recipient={"name": "Pat Doe", "organisation": "Border agency", "email": ""},
-        due_on=DUE,
-        covering_letter="Please answer.",
-    )
+    draft = undisclosed_request(office, alice, DUE, name="Other", slug="other").assessment
     assert "criterion-asked" not in category(client_for(alice), draft, "C1")
     assert "Asked of the operator" not in client_for(alice).get(draft.get_absolute_url()).text

@@ -20,6 +20,7 @@ from safeguards.reports.assemble import assemble
 from safeguards.reports.pdf import render_pdf
 from safeguards.reports.word import render_docx
 from tests.factories import make_assessment, make_deployment, make_framework
+from tests.followup.conftest import undisclosed_request
 
 NEW_YORK = ZoneInfo("America/New_York")
 DUE = datetime.date(2027, 3, 3)
@@ -29,17 +30,7 @@ DUE = datetime.date(2027, 3, 3)
 def sent(office, alice):
     office.time_zone = "America/New_York"
     office.save()
-    answers = {"C1-2": "undisclosed", "C2-1": "undisclosed"}
-    draft = make_assessment(
-        make_deployment(office, alice), make_framework(), alice, answers=answers
-    )
-    req = requests.create(
-        draft,
-        alice,
-        recipient={"name": "Pat Doe", "organisation": "Border agency", "email": ""},
-        due_on=DUE,
-        covering_letter="Please answer.",
-    )
+    req = undisclosed_request(office, alice, DUE)
     invitation = requests.invite_respondent(
         req, alice, username="pat", full_name="Pat Doe", email="pat@agency.example"
     )
