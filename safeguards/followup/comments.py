@@ -267,3 +267,38 @@ def report_row(assessment_id: int, deployment_id: int) -> dict | None:
             if c.position or c.comment or c.reply
         ],
     }
+
+
+def operator_copy(draft: DraftForComment, user):
+    """The cut-down copy of the draft for the respondent `user` (comment_copy): restricted
+    recommendations withheld as marked now, and the questions of the requests sent to them on
+    this deployment. Three queries."""
+    from safeguards.restricted.marks import marks_for
+
+    from . import comment_copy
+    from .request_models import Question, RequestStatus
+    from .requests import STATE_LABELS, question_state
+
+    questions = (
+        Question.objects.filter(
+            request__respondent=user,
+            request__deployment_id=draft.assessment.deployment_id,
+            n__isnull=False,
+        )
+        .exclude(request__status=RequestStatus.DRAFT)
+        .select_related("request__office")
+        .order_by("request__year", "request__serial", "n")
+    )
+    now = timezone.now()
+    asked = []
+    for question in questions:
+        state = question_state(question, question.request, now)
+        asked.append(
+            comment_copy.Asked(
+                number=question.number,
+                question=question.text,
+                state=state,
+                label=STATE_LABELS[state],
+            )
+        )
+    return comment_copy.build(data_of(draft), marks_for(draft.assessment).answers, asked)

@@ -1,6 +1,7 @@
 """Draft for comment: the office freezes a draft, sends it to a respondent or exports its
-PDF, records the comments received and its replies; the respondent comments on what was sent
-to them (recommendations only: no score, verdict or rationale)."""
+PDF, records the comments received and its replies; the respondent reads a cut-down copy of
+the draft (comment_copy: findings, recommendations, their questions; no score, verdict or
+rationale) and comments on its recommendations."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -142,10 +143,17 @@ def _respondent_page(request, draft, form=None, status=200):
         for c in rows:
             initial |= {f"c{c.pk}-position": c.position, f"c{c.pk}-comment": c.comment}
         form = CommentsForm(initial=initial, comments=rows)
+    copy = comments.operator_copy(draft, request.user)
+    titles = {f.code: f for f in copy.findings}
+    # A recommendation restricted since the freeze is withheld here too (the reason shown).
+    for comment in [*rows, *(form.comments if form is not None else ())]:
+        finding = titles.get(comment.criterion_code)
+        comment.title = finding.title if finding else ""
+        comment.withheld = finding.withheld if finding else ""
     return render(
         request,
         "followup/respond_draft.html",
-        {"draft": draft, "rows": rows, "form": None if draft.submitted_at else form},
+        {"draft": draft, "copy": copy, "rows": rows, "form": None if draft.submitted_at else form},
         status=status,
     )
 

@@ -138,3 +138,41 @@ def test_a_draft_not_sent_to_them_is_not_found(in_review, alice, respondent, off
 def test_office_exports_the_frozen_draft_pdf(sent, alice):
     response = respondent_client(alice).get(reverse("followup:draft_pdf", args=[sent.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_respondent_reads_a_cut_down_copy_with_their_questions(
+    in_review, alice, respondent, office
+):
+    from safeguards.followup import requests
+    from safeguards.reviews.models import Assessment
+
+    Assessment.objects.filter(pk=in_review.pk).update(
+        executive_summary="We read the contract and met the programme office twice."
+    )
+    theirs, others = (
+        requests.create(
+            in_review,
+            alice,
+            recipient={"name": name, "organisation": "Border agency", "email": ""},
+            due_on=datetime.date(2027, 3, 3),
+            covering_letter="Please answer.",
+        )
+        for name in ("Pat", "Quinn")
+    )
+    requests.add_question(theirs, alice, "Who may search the gallery?")
+    requests.add_question(others, alice, "QUINN-ONLY question?")
+    theirs.respondent = respondent
+    theirs.save(update_fields=["respondent"])
+    for req in (theirs, others):
+        requests.send(req, alice)
+    draft = comments.freeze(in_review, alice)
+    comments.send(draft, alice, respondent)
+    html = respondent_client(respondent).get(reverse("respond:draft", args=[draft.pk])).text
+    assert "We read the contract and met the programme office twice." in html
+    data = comments.data_of(draft)
+    titles = {row["code"]: row["title"] for row in data["criteria"]}
+    for code in data["summary"]["gaps"]:
+        assert f'<span class="code">{code}</span> {titles[code]}' in html
+    question = theirs.questions.get(text="Who may search the gallery?")
+    assert question.number in html and "Pending" in html
+    assert "QUINN-ONLY" not in html and others.number not in html

@@ -19,9 +19,10 @@ from pypdf import PdfReader
 
 from safeguards import scoring
 from safeguards.accounts.models import Membership
-from safeguards.followup import requests
+from safeguards.followup import comments, requests
 from safeguards.followup.models import Question
-from safeguards.reviews.models import Answer, Evidence
+from safeguards.restricted.marks import set_answer_mark
+from safeguards.reviews.models import Answer, Assessment, Evidence
 from tests.factories import make_assessment, make_deployment, make_framework
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -150,12 +151,14 @@ SLUGS = itertools.count()
 FORBIDDEN_WORDS = ["score", "verdict", "rationale", *scoring.VERDICT_LABELS.values()]
 
 
-def respondent_pages(client, req) -> list[str]:
+def respondent_pages(client, req, draft=None) -> list[str]:
     pages = [
         client.get(reverse("respond:requests")),
         client.get(reverse("respond:request", args=[req.pk])),
         client.get(reverse("respond:request_json", args=[req.pk])),
     ]
+    if draft is not None:
+        pages.append(client.get(reverse("respond:draft", args=[draft.pk])))
     for page in pages:
         assert page.status_code == 200
     return [page.content.decode() for page in pages]
@@ -171,10 +174,12 @@ def respondent_pages(client, req) -> list[str]:
         st.sampled_from(["met", "partial", "not_met", "undisclosed"]), min_size=15, max_size=15
     ),
     drops=st.sets(st.integers(min_value=0, max_value=14)),
+    restricted=st.sets(st.integers(min_value=0, max_value=14)),
     submitted=st.booleans(),
+    commented=st.booleans(),
 )
 def test_no_respondent_page_shows_a_score_verdict_rationale_or_unsent_question(
-    office, alice, statuses, drops, submitted
+    office, alice, statuses, drops, restricted, submitted, commented
 ):
     framework = make_framework(slug=f"property-{next(SLUGS)}")
     deployment = make_deployment(office, alice)
@@ -185,7 +190,17 @@ def test_no_respondent_page_shows_a_score_verdict_rationale_or_unsent_question(
     ):
         marker = f"RATIONALE-MARK-{index}"
         secrets.append(marker)
-        Answer.objects.filter(pk=answer.pk).update(status=status, rationale=marker)
+        recommendation = f"RECOMMENDATION-{index}"
+        Answer.objects.filter(pk=answer.pk).update(
+            status=status, rationale=marker, recommendation=recommendation
+        )
+        if index in restricted:
+            set_answer_mark(answer, "recommendation", "Agency request", by=alice)
+            secrets.append(recommendation)
+    # An executive summary that states the score and verdict stays out of the operator's copy.
+    summary = "EXEC-SUMMARY: overall 61.5 of 100, Significant gaps in retention."
+    Assessment.objects.filter(pk=draft.pk).update(executive_summary=summary)
+    secrets.append("EXEC-SUMMARY")
     req = requests.create(
         draft, alice, recipient=RECIPIENT, due_on=datetime.date(2027, 3, 3), covering_letter="x"
     )
@@ -200,11 +215,27 @@ def test_no_respondent_page_shows_a_score_verdict_rationale_or_unsent_question(
         req, alice, username=f"resp{req.pk}", full_name="Pat Doe", email=""
     )
     requests.send(req, alice)
+    sent_draft = None
+    if commented:
+        sent_draft = comments.freeze(draft, alice)
+        comments.send(sent_draft, alice, invitation.user)
     client = Client()
     client.force_login(invitation.user)
     if submitted:
         client.post(reverse("respond:submit", args=[req.pk]))
-    for html in respondent_pages(client, req):
+        if sent_draft is not None:
+            client.post(reverse("respond:draft_submit", args=[sent_draft.pk]))
+    pages = respondent_pages(client, req, sent_draft)
+    if sent_draft is not None:
+        gaps = [i for i, status in enumerate(statuses) if status != "met"]
+        copy = pages[-1]
+        for index in gaps:
+            shown = f"RECOMMENDATION-{index}</blockquote>" in copy
+            assert shown == (index not in restricted), index
+        withheld = copy.count("withheld from this copy (Agency request)")
+        assert withheld == len([i for i in gaps if i in restricted])
+        assert "The executive summary is not part of this copy." in copy
+    for html in pages:
         lowered = html.lower()
         for secret in secrets:
             assert secret not in html
