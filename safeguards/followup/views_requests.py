@@ -3,6 +3,7 @@ export (DESIGN.md §10)."""
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from .request_forms import (
     RecordAnswerForm,
     RequestForm,
 )
-from .request_models import AnswerSource, InformationRequest, Question
+from .request_models import AnswerSource, Attachment, InformationRequest, Question
 
 
 def request_for(user, pk, action=Action.VIEW) -> InformationRequest:
@@ -101,7 +102,9 @@ def request_create(request, pk):
 
 def _page(request, req, *, status=200, **forms):
     now = timezone.now()
-    questions = list(req.questions.prefetch_related("attachments"))
+    # The page links each answer and file to its evidence: fetched with them, not per row.
+    attachments = Prefetch("attachments", Attachment.objects.select_related("evidence"))
+    questions = list(req.questions.select_related("evidence").prefetch_related(attachments))
     for question in questions:
         question.request = req
         question.state = requests.question_state(question, req, now)

@@ -225,3 +225,38 @@ def test_request_form_shows_errors_by_the_field(draft, alice, client_for):
     assert response.status_code == 200
     assert "due_on" in response.context["form"].errors
     assert not InformationRequest.objects.exists()
+
+
+@pytest.mark.parametrize("undisclosed", [2, 12])
+def test_the_request_and_respondent_pages_queries_do_not_grow_with_questions(
+    client_for, office, alice, undisclosed, django_assert_num_queries
+):
+    """Pinned at 2 and 12 answered questions (bench/requests.py measures 5 and 45)."""
+    framework = make_framework(slug=f"many-{undisclosed}", categories=3, per_category=5)
+    codes = [f"C{c}-{n}" for c in (1, 2, 3) for n in range(1, 6)][:undisclosed]
+    draft = make_assessment(
+        make_deployment(office, alice),
+        framework,
+        alice,
+        answers=dict.fromkeys(codes, "undisclosed"),
+    )
+    req = make_request(draft, alice)
+    invitation = requests.invite_respondent(req, alice, username="pat", full_name="P", email="")
+    requests.send(req, alice)
+    for question in req.questions.exclude(n=None):
+        requests.record_answer(question, alice, text="Yes.", received_on=datetime.date(2027, 2, 1))
+    client = client_for(alice)
+    url = reverse("followup:request", args=[req.pk])
+    client.get(url)
+    # session, user, roles, the request, its questions with their evidence, their files…
+    with django_assert_num_queries(REQUEST_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    respondent = client_for(invitation.user)
+    mine = reverse("respond:request", args=[req.pk])
+    respondent.get(mine)
+    with django_assert_num_queries(RESPONDENT_PAGE_QUERIES):
+        assert respondent.get(mine).status_code == 200
+
+
+REQUEST_PAGE_QUERIES = 7
+RESPONDENT_PAGE_QUERIES = 6
