@@ -72,11 +72,12 @@ def build(
     """`data`: the frozen draft's report JSON; `restricted`: criterion code -> {field: reason}
     (restricted.marks); `questions`: the sent questions of the requests sent to this person."""
     categories = {row["code"]: row["title"] for row in data.get("categories", ())}
-    by_code = {row["code"]: row for row in data.get("criteria", ())}
+    gaps = set(data.get("summary", {}).get("gaps", ()))
     findings = []
-    for code in data.get("summary", {}).get("gaps", ()):
-        row = by_code.get(code)
-        if row is None:
+    # In the framework's order: the report's gap order ranks them (red lines, weight first).
+    for row in data.get("criteria", ()):
+        code = row["code"]
+        if code not in gaps:
             continue
         reason = restricted.get(code, {}).get("recommendation", "")
         text = row.get("recommendation") or ""
