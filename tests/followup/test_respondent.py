@@ -190,7 +190,7 @@ def test_no_respondent_page_shows_a_score_verdict_rationale_or_unsent_question(
     ):
         marker = f"RATIONALE-MARK-{index}"
         secrets.append(marker)
-        recommendation = f"RECOMMENDATION-{index}"
+        recommendation = f"RECOMMENDATION-{index}-END"
         Answer.objects.filter(pk=answer.pk).update(
             status=status, rationale=marker, recommendation=recommendation
         )
@@ -230,7 +230,7 @@ def test_no_respondent_page_shows_a_score_verdict_rationale_or_unsent_question(
         gaps = [i for i, status in enumerate(statuses) if status != "met"]
         copy = pages[-1]
         for index in gaps:
-            shown = f"RECOMMENDATION-{index}</blockquote>" in copy
+            shown = f"RECOMMENDATION-{index}-END</blockquote>" in copy
             assert shown == (index not in restricted), index
         withheld = copy.count("withheld from this copy (Agency request)")
         assert withheld == len([i for i in gaps if i in restricted])
