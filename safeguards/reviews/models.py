@@ -255,9 +255,15 @@ class Assessment(Archivable):
             through.objects.filter(pairs).delete()
         if link:
             wanted = {pk for _, pk in link}
-            found = Evidence.objects.filter(pk__in=wanted, deployment_id=self.deployment_id)
-            if found.count() < len(wanted):
+            found = list(
+                Evidence.objects.filter(
+                    pk__in=wanted, deployment_id=self.deployment_id
+                ).values_list("retired_at", flat=True)
+            )
+            if len(found) < len(wanted):
                 raise ValidationError("Evidence of another deployment cannot be linked.")
+            if any(retired_at is not None for retired_at in found):
+                raise ValidationError("Retired evidence cannot be linked to more answers.")
             through.objects.bulk_create(
                 through(answer_id=answer_id, evidence_id=evidence_id)
                 for answer_id, evidence_id in link
@@ -346,6 +352,8 @@ class Answer(models.Model):
                 raise ReadOnlyError()
             if evidence.deployment_id != self.assessment.deployment_id:
                 raise ValidationError("Evidence of another deployment cannot be linked.")
+            if evidence.retired_at is not None:
+                raise ValidationError("Retired evidence cannot be linked to more answers.")
             if self.evidence.filter(pk=evidence.pk).exists():
                 return False
             self.evidence.add(evidence)

@@ -32,6 +32,16 @@ urlpatterns = [
         name="assessment_category_save_then_evidence",
     ),
     path(
+        "assessments/<int:pk>/categories/<str:code>/save-then-link/<str:criterion>/",
+        category.assessment_category_save_then_link,
+        name="assessment_category_save_then_link",
+    ),
+    path(
+        "assessments/<int:pk>/categories/<str:code>/evidence/<str:criterion>/",
+        category.assessment_category_evidence,
+        name="assessment_category_evidence",
+    ),
+    path(
         "assessments/<int:pk>/categories/<str:code>/resolve/",
         category.assessment_category_resolve,
         name="assessment_category_resolve",

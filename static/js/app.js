@@ -143,12 +143,167 @@
     });
   }
 
+  /* The evidence picker of a category page: "Link evidence" under a criterion opens the
+     page's one <dialog> (instead of saving the page and going to the picker page, as it does
+     without this file), with a filter over the deployment's evidence. The items ticked there
+     join the criterion's linked evidence as ticked boxes of the form, kept by its Save; the
+     page counts as changed, so leaving it still warns. Escape or Cancel closes it; focus
+     returns to the button. */
+  function evidencePicker(dialog) {
+    var filter = dialog.querySelector("#evidence-picker-filter");
+    var count = dialog.querySelector("#evidence-picker-count");
+    var items = Array.prototype.slice.call(dialog.querySelectorAll("[data-pick]"));
+    var apply = dialog.querySelector("[data-picker-apply]");
+    var current = null;
+
+    function boxOf(item) {
+      return item.querySelector("input[type=checkbox]");
+    }
+    function linkedIn(field, prefix) {
+      var linked = {};
+      field.querySelectorAll("input[name='" + prefix + "-evidence']").forEach(function (box) {
+        if (box.checked) {
+          linked[box.value] = true;
+        }
+      });
+      return linked;
+    }
+    function applyFilter() {
+      var words = (filter ? filter.value : "").toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      items.forEach(function (item) {
+        var text = item.textContent.toLowerCase();
+        var match = words.every(function (word) {
+          return text.indexOf(word) !== -1;
+        });
+        item.hidden = !match;
+        shown += match ? 1 : 0;
+      });
+      if (count) {
+        count.textContent = shown + " of " + items.length + " item" +
+          (items.length === 1 ? "" : "s") + " shown";
+      }
+    }
+    function open(button) {
+      current = button;
+      var prefix = button.getAttribute("data-evidence-picker");
+      var linked = linkedIn(document.getElementById(prefix + "-evidence-field"), prefix);
+      items.forEach(function (item) {
+        var box = boxOf(item);
+        box.checked = false;
+        box.disabled = !!linked[box.value];
+        item.querySelector("[data-already]").hidden = !linked[box.value];
+      });
+      dialog.querySelector("[data-picker-criterion]").textContent =
+        button.getAttribute("data-criterion");
+      if (filter) {
+        filter.value = "";
+      }
+      applyFilter();
+      dialog.showModal();
+      (filter || dialog.querySelector("[data-picker-close]")).focus();
+    }
+    function linkRow(prefix, box) {
+      var id = "id_" + prefix + "-evidence_new" + box.value;
+      var row = document.createElement("div");
+      row.className = "form-check";
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.className = "form-check-input";
+      input.name = prefix + "-evidence";
+      input.value = box.value;
+      input.id = id;
+      input.checked = true;
+      var label = document.createElement("label");
+      label.className = "form-check-label";
+      label.htmlFor = id;
+      label.textContent = box.getAttribute("data-title");
+      var kind = document.createElement("span");
+      kind.className = "badge evidence-kind";
+      kind.textContent = box.getAttribute("data-kind");
+      var unsaved = document.createElement("span");
+      unsaved.className = "small fst-italic";
+      unsaved.textContent = "new, not saved yet";
+      row.append(input, label, " ", kind, " ", unsaved);
+      return row;
+    }
+    function link() {
+      var prefix = current.getAttribute("data-evidence-picker");
+      var field = document.getElementById(prefix + "-evidence-field");
+      var list = field.querySelector("[data-linked]");
+      var added = [];
+      items.forEach(function (item) {
+        var box = boxOf(item);
+        if (!box.checked || box.disabled) {
+          return;
+        }
+        // Unticked on the page earlier: tick it again rather than list it twice.
+        var existing = list.querySelector("input[name='" + prefix + "-evidence'][value='" +
+          box.value + "']");
+        var input = existing;
+        if (existing) {
+          existing.checked = true;
+        } else {
+          var row = linkRow(prefix, box);
+          list.appendChild(row);
+          input = row.querySelector("input");
+        }
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        added.push(box.getAttribute("data-title"));
+      });
+      var none = list.querySelector("[data-none-linked]");
+      if (none && added.length) {
+        none.hidden = true;
+      }
+      var status = field.querySelector("[data-link-status]");
+      if (status) {
+        status.classList.toggle("visually-hidden", !added.length);
+        status.textContent = added.length
+          ? added.length + " item" + (added.length === 1 ? "" : "s") + " linked to " +
+            current.getAttribute("data-criterion") + ": save the page to keep " +
+            (added.length === 1 ? "it" : "them") + "."
+          : "";
+      }
+      dialog.close();
+    }
+
+    document.querySelectorAll("[data-evidence-picker]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        open(button);
+      });
+    });
+    if (filter) {
+      filter.addEventListener("input", applyFilter);
+      filter.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+        }
+      });
+    }
+    if (apply) {
+      apply.addEventListener("click", link);
+    }
+    dialog.querySelector("[data-picker-close]").addEventListener("click", function () {
+      dialog.close();
+    });
+    dialog.addEventListener("close", function () {
+      if (current) {
+        current.focus();
+      }
+    });
+  }
+
   function ready() {
     document.querySelectorAll("form[data-unsaved-warning]").forEach(warnUnsaved);
     focusFirstError();
     markScrollingTables();
     document.querySelectorAll("[data-maxlength]").forEach(counter);
     document.querySelectorAll("form[data-once]").forEach(sendOnce);
+    var picker = document.querySelector("dialog[data-evidence-dialog]");
+    if (picker && typeof picker.showModal === "function") {
+      evidencePicker(picker);
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

@@ -40,8 +40,15 @@ def fill_category(page, evidence_title: str) -> list[str]:
         fieldset.get_by_label("Rationale").fill(f"{code}: the contract notice says so (p. 4).")
         if status != "Met":
             fieldset.get_by_label("Recommendation").fill(f"Publish the rule behind {code}.")
-        evidence = fieldset.get_by_role("checkbox", name=re.compile(re.escape(evidence_title)))
-        evidence.check()
+        linked = fieldset.get_by_role("checkbox", name=evidence_title, exact=True)
+        if not linked.count():
+            # The picker: one dialog for the page, filtered to the item, ticked, linked.
+            fieldset.get_by_role("button", name=f"Link evidence to {code}").click()
+            dialog = page.get_by_role("dialog", name=f"Link evidence to {code}")
+            dialog.get_by_label("Filter by title, citation or kind").fill(evidence_title)
+            dialog.get_by_role("checkbox", name=evidence_title, exact=True).check()
+            dialog.get_by_role("button", name="Link selected").click()
+        expect(linked).to_be_checked()
         codes.append(code)
     return codes
 

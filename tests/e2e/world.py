@@ -88,6 +88,7 @@ def page_types(w: World) -> list[tuple[str, str]]:
         ("assessment-start", f"/deployments/{d}/assess/"),
         ("assessment-overview", f"/assessments/{a}/"),
         ("category-form", f"/assessments/{a}/categories/C1/"),
+        ("evidence-picker", f"/assessments/{a}/categories/C1/evidence/C1-2/"),
         ("history", f"/audit/assessments/{a}/history/"),
         ("deployment-history", f"/audit/deployments/{d}/history/"),
         ("report-draft", f"/reports/assessments/{a}/"),

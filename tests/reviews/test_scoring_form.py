@@ -1,6 +1,7 @@
 """The category scoring page: what it shows, the answer rules (form and model), saving a page."""
 
 import itertools
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -111,48 +112,61 @@ def test_page_shows_each_criterion_in_a_labelled_fieldset_with_its_guidance(
     assert 'name="a{}-version"'.format(answer(assessment, "C1-1").pk) in content
 
 
-def test_page_lists_the_deployments_evidence_as_checkboxes(
+def test_page_lists_only_linked_evidence_under_a_criterion_and_offers_the_rest_once(
     client_for, alice, office, assessment, deployment
 ):
-    Evidence.objects.create(office=office, deployment=deployment, title="Contract", kind="document")
+    contract = Evidence.objects.create(
+        office=office, deployment=deployment, title="Contract", kind="document"
+    )
+    Evidence.objects.create(office=office, deployment=deployment, title="Memo", kind="web_page")
     other = make_deployment(office, alice, name="Other")
     Evidence.objects.create(office=office, deployment=other, title="Unrelated memo", kind="file")
+    row = answer(assessment, "C1-2")
+    row.link_evidence(contract, by=alice)
     content = client_for(alice).get(page(assessment)).content.decode()
-    assert content.count('type="checkbox"') == 5
-    assert "Contract" in content and "Unrelated memo" not in content
+    # One ticked box (the link of C1-2) in the form; the picker dialog lists both items once.
+    assert content.count(f'name="a{row.pk}-evidence"') == 1
+    assert len(re.findall(r'name="a\d+-evidence"', content)) == 1
+    assert content.count("data-pick>") == 2
+    assert "Unrelated memo" not in content
+    assert content.count("None linked yet.") == 4
 
 
-def test_evidence_titles_and_citations_are_escaped_in_the_checkboxes(
+def test_evidence_titles_and_citations_are_escaped(
     client_for, alice, office, assessment, deployment
 ):
-    Evidence.objects.create(
+    evidence = Evidence.objects.create(
         office=office,
         deployment=deployment,
         title='<script>alert("t")</script>',
         citation="p. 4 <img src=x onerror=alert(1)>",
         kind="document",
     )
+    answer(assessment, "C1-1").link_evidence(evidence, by=alice)
     content = client_for(alice).get(page(assessment)).content.decode()
     assert "<script>alert" not in content and "<img src=x" not in content
-    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; (p. 4 &lt;img src=x" in content
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;</label>" in content
+    assert "p. 4 &lt;img src=x onerror=alert(1)&gt;</span>" in content
 
 
-def test_each_checkbox_is_labelled_by_its_evidence_and_ticked_when_linked(
+def test_a_linked_item_is_a_ticked_box_labelled_by_its_title_with_kind_and_link(
     client_for, alice, office, assessment, deployment
 ):
+    Evidence.objects.create(office=office, deployment=deployment, title="Appendix", kind="file")
     first = Evidence.objects.create(
         office=office, deployment=deployment, title="Contract", citation="§4", kind="document"
     )
-    Evidence.objects.create(office=office, deployment=deployment, title="Memo", kind="document")
     row = answer(assessment, "C1-2")
     row.link_evidence(first, by=alice)
     content = client_for(alice).get(page(assessment)).content.decode()
-    field = f"id_a{row.pk}-evidence"
+    field = f"id_a{row.pk}-evidence_1"  # the second of the deployment's items, by title
     assert (
-        f'name="a{row.pk}-evidence" id="{field}_0" value="{first.pk}" checked>\n'
-        f'<label class="form-check-label" for="{field}_0">Contract (§4)</label>'
+        f'<input type="checkbox" name="a{row.pk}-evidence" value="{first.pk}" '
+        f'class="form-check-input" id="{field}" checked>'
+        f'<label class="form-check-label" for="{field}">Contract</label>'
     ) in content
-    assert f'id="{field}_1" value="{first.pk + 1}">' in content
+    assert '<span class="badge evidence-kind">Document</span>' in content
+    assert f'href="{first.get_absolute_url()}">open' in content
 
 
 def test_criterion_guides_are_rendered_once_and_then_served_from_the_cache(
@@ -383,7 +397,7 @@ def test_evidence_of_another_deployment_cannot_be_linked(client_for, alice, offi
         assessment, C1_2={"status": "met", "rationale": "Clause 4.", "evidence": [foreign.pk]}
     )
     response = client_for(alice).post(page(assessment), data)
-    assert b"Select a valid choice." in response.content
+    assert b"cannot be linked: it is retired or of another deployment." in response.content
     assert not answer(assessment, "C1-2").evidence.exists()
 
 
@@ -491,9 +505,9 @@ def test_evidence_linked_elsewhere_shows_up_checked(client_for, alice, office, a
     content = client_for(alice).get(page(assessment)).content.decode()
     row = answer(assessment, "C1-3")
     assert (
-        f'name="a{row.pk}-evidence" id="id_a{row.pk}-evidence_0" value="{evidence.pk}" checked'
-        in content
-    )
+        f'name="a{row.pk}-evidence" value="{evidence.pk}" class="form-check-input" '
+        f'id="id_a{row.pk}-evidence_0" checked'
+    ) in content
     assert f'name="a{row.pk}-version" value="2"' in content
 
 

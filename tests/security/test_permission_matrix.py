@@ -109,6 +109,11 @@ def reassess_fields(w) -> dict:
     return start_fields(w) | {"framework_version": w.draft.framework_version_id}
 
 
+def evidence_pick(w) -> dict:
+    """The picker page's post: link the deployment's evidence file to the criterion."""
+    return {"evidence": [w.evidence.pk]}
+
+
 def category_page(w) -> dict:
     """The draft's first category as loaded, with one answer changed."""
     data = {}
@@ -378,6 +383,23 @@ MATRIX: dict[str, Rule] = {
         POST_ONLY,
         office(404, 403, 302, 302, 302),
         data=category_page,
+        writes=EDITORS,
+        kwargs={"code": "C1", "criterion": "C1-1"},
+    ),
+    "reviews:assessment_category_save_then_link": Rule(
+        "draft",
+        POST_ONLY,
+        office(404, 403, 302, 302, 302),
+        data=category_page,
+        writes=EDITORS,
+        kwargs={"code": "C1", "criterion": "C1-1"},
+    ),
+    # The evidence picker page of one criterion: editors only; linking returns to the page.
+    "reviews:assessment_category_evidence": Rule(
+        "draft",
+        EDIT,
+        office(404, 403, 302, 302, 302),
+        data=evidence_pick,
         writes=EDITORS,
         kwargs={"code": "C1", "criterion": "C1-1"},
     ),

@@ -1,5 +1,7 @@
 """Forms of assessments: the list filters, starting one, scoring answers, workflow comments."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils import timezone
 
@@ -65,27 +67,71 @@ class AssessmentStartForm(CountedLimits, forms.Form):
         return title
 
 
+@dataclass(frozen=True)
+class EvidenceChoice:
+    """The label of one evidence item in a choice: what the page shows of it."""
+
+    pk: int
+    title: str
+    kind: str  # its label, e.g. "Web page"
+    citation: str = ""
+    url: str | None = None  # the item's page, when the user may open it
+    retired: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.citation})" if self.citation else self.title
+
+
+class LinkedEvidenceWidget(forms.CheckboxSelectMultiple):
+    """The evidence linked to an answer, as ticked boxes (untick one to unlink it).
+
+    Only the selected items are written: the field accepts any of the deployment's
+    linkable evidence (the picker adds them), but a page of 60 criteria does not list all
+    of it under each one."""
+
+    def optgroups(self, name, value, attrs=None):
+        selected = {str(v) for v in value}
+        options = [
+            self.create_option(name, key, label, True, index, attrs=attrs)
+            for index, (key, label) in enumerate(self.choices)
+            if str(key) in selected
+        ]
+        return [(None, options, 0)] if options else []
+
+
+# The controls' classes and the ids the page's help and error texts carry.
+STATUS_ATTRS = {"class": "form-check-input"}
+TEXT_ATTRS = {"class": "form-control"}
+
+
 class AnswerForm(CountedLimits, forms.Form):
     """One criterion's answer on a category page; prefixed with the answer's id."""
 
     status = forms.ChoiceField(
         choices=[(status, scoring.STATUS_LABELS[status]) for status in scoring.STATUSES],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=STATUS_ATTRS),
     )
     rationale = forms.CharField(
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **TEXT_ATTRS}),
         help_text="Why this status, citing the evidence. For not applicable: the justification.",
     )
     recommendation = forms.CharField(
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **TEXT_ATTRS}),
         help_text="What the operator should do to close the gap.",
     )
     evidence = forms.TypedMultipleChoiceField(
-        required=False, coerce=int, widget=forms.CheckboxSelectMultiple, label="Linked evidence"
+        required=False,
+        coerce=int,
+        widget=LinkedEvidenceWidget(attrs={"class": "form-check-input"}),
+        label="Linked evidence",
+        error_messages={
+            "invalid_choice": "Evidence %(value)s cannot be linked: it is retired or of "
+            "another deployment."
+        },
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
@@ -105,6 +151,31 @@ class AnswerForm(CountedLimits, forms.Form):
         super().__init__(*args, **kwargs)
         self.answer = answer
         self.fields["evidence"].choices = evidence_choices
+        self._describe()
+
+    def _describe(self, errors=()):
+        """Point each text box at its help (and error) text, and mark the invalid ones."""
+        for name in ("rationale", "recommendation"):
+            widget, field_id = self.fields[name].widget, f"id_{self.add_prefix(name)}"
+            described = [f"{field_id}-help"]
+            if name == "recommendation" and self.lacks_recommendation:
+                described.append(f"{field_id}-warning")
+            if name in errors:
+                described.append(f"{field_id}-error")
+                widget.attrs["class"] = "form-control is-invalid"
+            widget.attrs["aria-describedby"] = " ".join(described)
+        if "status" in errors:
+            self.fields["status"].widget.attrs.update(
+                {
+                    "class": "form-check-input is-invalid",
+                    "aria-describedby": f"id_{self.add_prefix('status')}-error",
+                }
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        if self._errors:
+            self._describe(self._errors)
 
     def clean(self):
         cleaned = super().clean()
@@ -187,3 +258,22 @@ class ExecutiveSummaryForm(forms.Form):
             "and the web page; blank lines separate paragraphs."
         ),
     )
+
+
+class EvidencePickForm(forms.Form):
+    """The picker page of one criterion (without JavaScript): evidence items to link to it."""
+
+    evidence = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label="Evidence to link",
+        error_messages={
+            "required": "Tick at least one item to link, or go back without linking.",
+            "invalid_choice": "Evidence %(value)s cannot be linked: it is retired, already "
+            "linked or of another deployment.",
+        },
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, EvidenceChoice]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = choices

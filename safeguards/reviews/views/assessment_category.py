@@ -1,16 +1,21 @@
 """The scoring page of one category: every criterion beside its answer, saved all at once."""
 
+import functools
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from safeguards import scoring
@@ -22,9 +27,18 @@ from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
 
 from .. import returned
-from ..forms.assessments import TEXT_MAX_LENGTH, AnswerForm
-from ..models import Answer, AnswerConflict, Assessment, Evidence, ReadOnlyError
-from . import assessment_rows
+from ..forms.assessments import AnswerForm, EvidenceChoice, EvidencePickForm
+from ..guides import GUIDE_FIELDS, GUIDE_VERSION
+from ..guides import guides as criterion_guides
+from ..models import (
+    Answer,
+    AnswerChange,
+    AnswerConflict,
+    Assessment,
+    Evidence,
+    EvidenceKind,
+    ReadOnlyError,
+)
 from .assessments import optional_url
 
 # Only what the page and a save use: not the framework file's text (~90 KB) above all.
@@ -44,20 +58,22 @@ RESOLUTION_FIELDS = ("resolution", "stored_version")
 class CategoryPage:
     """What a category page shows, read in a fixed number of queries.
 
-    Evidence links are read as plain rows, not prefetched instances (a page of 60 criteria
-    would otherwise build hundreds of model instances for a few strings each), and the
-    criteria's guides come ready made from the cache (a published framework never changes).
+    Evidence is read once for the page as plain rows (choices), and each answer's links as
+    pairs of ids; the criteria's guides come ready made from the cache (a published framework
+    never changes). Under each criterion the page lists only the evidence linked to it; the
+    picker offers the rest of the deployment's evidence that can still be linked.
     """
 
     assessment: Assessment
     categories: list[Category]
     category: Category
     answers: list[Answer]
-    evidence: list[Evidence]
+    # evidence id -> what the page shows of it, every item of the deployment, by title
+    evidence: dict[int, EvidenceChoice]
     # criterion id -> its guide (question, guidance, rubric, references) as HTML
     guides: dict[int, str] = field(default_factory=dict)
-    # answer id -> its linked evidence as (id, title, citation), by title
-    links: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    # answer id -> the ids of its linked evidence, by title
+    links: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, assessment: Assessment, code: str) -> "CategoryPage":
@@ -68,22 +84,17 @@ class CategoryPage:
         answers = list(
             assessment.answers.filter(criterion__category=category)
             .select_related("criterion")
-            .defer(*(f"criterion__{name}" for name in assessment_rows.GUIDE_FIELDS))
+            .defer(*(f"criterion__{name}" for name in GUIDE_FIELDS))
             .annotate(updated_by_name=F("updated_by__username"))
         )
-        guides = assessment_rows.guides(assessment.framework_version, category, answers)
+        guides = criterion_guides(assessment.framework_version, category, answers)
         links = defaultdict(list)
-        for answer_id, *link in (
+        for answer_id, evidence_id in (
             Answer.evidence.through.objects.filter(answer_id__in=[a.pk for a in answers])
             .order_by("evidence__title", "evidence_id")
-            .values_list("answer_id", "evidence_id", "evidence__title", "evidence__citation")
+            .values_list("answer_id", "evidence_id")
         ):
-            links[answer_id].append(tuple(link))
-        evidence = list(Evidence.objects.filter(deployment_id=assessment.deployment_id))
-        # Reversed once, not once per item: the id is the last path segment.
-        head, _, tail = (optional_url("reviews:evidence", 0) or "").rpartition("/0/")
-        for item in evidence:
-            item.link = f"{head}/{item.pk}/{tail}" if head else None
+            links[answer_id].append(evidence_id)
         counts = (
             assessment.answers.order_by()
             .values("criterion__category_id")
@@ -94,10 +105,19 @@ class CategoryPage:
         progress = {row["criterion__category_id"]: row for row in counts}
         for each in categories:
             each.progress = progress.get(each.pk, {"total": 0, "answered": 0})
+        evidence = deployment_evidence(assessment.deployment_id)
         return cls(assessment, categories, category, answers, evidence, guides, links)
 
     def linked_ids(self, answer: Answer) -> list[int]:
-        return sorted(pk for pk, _, _ in self.links.get(answer.pk, ()))
+        return sorted(self.links.get(answer.pk, ()))
+
+    def linked(self, answer: Answer) -> list[EvidenceChoice]:
+        return [self.evidence[pk] for pk in self.links.get(answer.pk, ()) if pk in self.evidence]
+
+    @property
+    def linkable(self) -> list[tuple[int, EvidenceChoice]]:
+        """The deployment's evidence that can be linked to more answers: all but retired."""
+        return [(pk, item) for pk, item in self.evidence.items() if not item.retired]
 
     @property
     def next_category(self) -> Category | None:
@@ -108,14 +128,45 @@ class CategoryPage:
         category = category or self.category
         return reverse("reviews:assessment_category", args=[self.assessment.pk, category.code])
 
+    def answer_for(self, criterion: str) -> Answer:
+        answer = next((a for a in self.answers if a.criterion.code == criterion), None)
+        if answer is None:
+            raise Http404("No such criterion on this page.")
+        return answer
+
     def forms(self, data=None) -> list[AnswerForm]:
-        choices = [(item.pk, item.title) for item in self.evidence]
-        return [
-            AnswerForm(
-                data, answer=answer, evidence_choices=choices, linked=self.linked_ids(answer)
+        linkable = self.linkable
+        forms = []
+        for answer in self.answers:
+            linked = self.linked_ids(answer)
+            # Retired evidence stays valid where it is already linked, and nowhere else.
+            retired = [(pk, self.evidence[pk]) for pk in linked if self.evidence[pk].retired]
+            forms.append(
+                AnswerForm(data, answer=answer, evidence_choices=linkable + retired, linked=linked)
             )
-            for answer in self.answers
-        ]
+        return forms
+
+
+def deployment_evidence(deployment_id: int) -> dict[int, EvidenceChoice]:
+    """Every evidence item of a deployment as choices, by title, in one query."""
+    # Reversed once, not once per item: the id is the last path segment.
+    head, _, tail = (optional_url("reviews:evidence", 0) or "").rpartition("/0/")
+    kinds = dict(EvidenceKind.choices)
+    return {
+        pk: EvidenceChoice(
+            pk=pk,
+            title=title,
+            kind=kinds.get(kind, kind),
+            citation=citation,
+            url=f"{head}/{pk}/{tail}" if head else None,
+            retired=retired_at is not None,
+        )
+        for pk, title, kind, citation, retired_at in Evidence.objects.filter(
+            deployment_id=deployment_id
+        )
+        .order_by("title", "pk")
+        .values_list("pk", "title", "kind", "citation", "retired_at")
+    }
 
 
 def _load(request, pk: int, code: str, action: Action) -> CategoryPage:
@@ -123,19 +174,104 @@ def _load(request, pk: int, code: str, action: Action) -> CategoryPage:
     return CategoryPage.load(assessment, code)
 
 
+ROW_TEMPLATES = {
+    True: "reviews/_assessment_answer_row.html",
+    False: "reviews/_assessment_answer_readonly_row.html",
+}
+ROW_CACHE_SECONDS = 3600
+
+
+def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable: bool) -> list:
+    """One dict per criterion with its HTML (`html`), rendered from its row template: its
+    answer, guide, linked evidence and, to editors, its form and evidence buttons.
+
+    A row is cached by everything it shows (the answer's version moves on with every save or
+    link; the linked items' titles, kinds and retirement, the review state are in the key),
+    so a page renders only the rows that changed since it was last shown. Rows of a refused
+    save (bound forms, with errors) are always rendered afresh."""
+    reviews = page_reviews(page.assessment.pk, [answer.pk for answer in page.answers])
+    review_links = may_raise_notes(request.user, page.assessment)
+    # Each criterion's latest question to the operator, if one was sent (one query).
+    asked = question_links.for_deployment(
+        page.assessment.deployment_id, [answer.criterion.code for answer in page.answers]
+    )
+    if editable:
+        # Reversed once; "{code}" stands for each criterion's code.
+        args = [page.assessment.pk, page.category.code, "{code}"]
+        urls = {
+            name: reverse(f"reviews:assessment_category_{name}", args=args).replace(
+                "%7Bcode%7D", "{code}"
+            )
+            for name in ("save_then_link", "save_then_evidence")
+        }
+        adds = optional_url("reviews:evidence_create", page.assessment.deployment_id) is not None
+    rows = []
+    for answer in page.answers:
+        criterion, review = answer.criterion, reviews[answer.pk]
+        linked = page.linked(answer)
+        row = {"answer": answer, "criterion": criterion, "linked": linked, "review": review}
+        row["asked"] = asked.get(criterion.code)
+        if editable:
+            code = quote(criterion.code)
+            row["save_then_link_url"] = urls["save_then_link"].replace("{code}", code)
+            if adds:
+                row["save_then_evidence_url"] = urls["save_then_evidence"].replace("{code}", code)
+        state = (
+            answer.version,
+            answer.updated_by_name,
+            str(answer.updated_at),
+            linked,
+            review.edited_after_review,
+            [(note.pk, note.raised_by_name, note.text) for note in review.notes],
+            review_links,
+            row["asked"],
+            row.get("save_then_evidence_url"),
+        )
+        digest = hashlib.sha256(repr(state).encode())
+        row["key"] = (
+            f"reviews:row:{_templates_digest()}:{int(editable)}:{answer.pk}:"
+            + (digest.hexdigest()[:32])
+        )
+        rows.append(row)
+    cached = {} if forms else cache.get_many([row["key"] for row in rows])
+    missing = [row for row in rows if row["key"] not in cached]
+    if missing:
+        template = get_template(ROW_TEMPLATES[editable])
+        by_answer = {form.answer.pk: form for form in forms or page.forms()} if editable else {}
+        fresh = {}
+        for row in missing:
+            context = {"row": row, "assessment": page.assessment, "review_links": review_links}
+            if editable:
+                row["form"] = by_answer[row["answer"].pk]
+            row["guide"] = mark_safe(page.guides[row["criterion"].pk])  # noqa: S308 (a template's)
+            fresh[row["key"]] = template.render(context)
+        if not forms:
+            cache.set_many(fresh, ROW_CACHE_SECONDS)
+        cached |= fresh
+    for row in rows:
+        row["html"] = mark_safe(cached[row["key"]])  # noqa: S308 (rendered by a template)
+    return rows
+
+
+@functools.cache
+def _templates_digest() -> str:
+    """What the row templates are made of, so a changed template is never served from the
+    cache (the criterion's guide has its own version in reviews/guides.py)."""
+    names = (
+        *ROW_TEMPLATES.values(),
+        "reviews/_evidence_item.html",
+        "reviews/_evidence_picker_dialog.html",
+    )
+    sources = "".join(get_template(name).template.source for name in names)
+    return hashlib.sha256(f"{GUIDE_VERSION}{sources}".encode()).hexdigest()[:12]
+
+
 def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, status=200):
     """The page; `forms` only after a refused save, to show what was submitted and why not."""
     assessment = page.assessment
     can_edit = permissions.may_edit_answers(request.user, assessment)
     last_code = page.answers[-1].criterion.code if page.answers else ""
-    rows = assessment_rows.rows(page, forms, can_edit, _add_evidence_url(request, page))
-    reviews = page_reviews(assessment.pk, [answer.pk for answer in page.answers])
-    asked = question_links.for_deployment(
-        assessment.deployment_id, [answer.criterion.code for answer in page.answers]
-    )
-    for row in rows:
-        row["review"] = reviews[row["answer"].pk]
-        row["asked"] = asked.get(row["criterion"].code)
+    rows = _rows(request, page, forms, can_edit)
     context = {
         "assessment": assessment,
         "page": page,
@@ -143,12 +279,13 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
         "errors": [form for form in forms or () if form.errors],
         "summary": _error_summary(forms or ()),
         "can_edit": can_edit,
-        "review_links": may_raise_notes(request.user, assessment),
+        "linkable": page.linkable if can_edit else [],
+        # The picker dialog is cached by what it lists (all of the deployment's linkable items).
+        "evidence_key": hashlib.sha256(
+            repr((_templates_digest(), page.linkable)).encode()
+        ).hexdigest()[:32],
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
-        "rationale_help": AnswerForm.base_fields["rationale"].help_text,
-        "text_max_length": TEXT_MAX_LENGTH,
-        "recommendation_help": AnswerForm.base_fields["recommendation"].help_text,
     }
     step = returned.latest_return(assessment)
     codes = [category.code for category in page.categories]
@@ -157,17 +294,19 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
     return render(request, "reviews/assessment_category.html", context, status=status)
 
 
-def _add_evidence_url(request, page: CategoryPage) -> str | None:
-    """The add-evidence link of every criterion, "{code}" standing for the criterion's code."""
+def _back_to(page: CategoryPage, criterion: str) -> str:
+    """This page at one criterion (not request.path: it may be a POST-only save URL)."""
+    return page.url() + "#criterion-" + quote(criterion)
+
+
+def _add_evidence_url(page: CategoryPage, criterion: str) -> str | None:
+    """The add-evidence form, linking the new item to one criterion and coming back to it."""
     url = optional_url("reviews:evidence_create", page.assessment.deployment_id)
     if url is None:
         return None
-    # Back to the criterion on this page (not request.path: it may be a POST-only save URL).
-    back = quote(page.url() + "#criterion-", safe="/")
-    return (
-        f"{url}?{urlencode({'assessment': page.assessment.pk})}&criterion={{code}}"
-        f"&next={back}{{code}}"
-    )
+    query = {"assessment": page.assessment.pk, "criterion": criterion}
+    back = quote(page.url() + "#criterion-", safe="/") + quote(criterion)
+    return f"{url}?{urlencode(query)}&next={back}"
 
 
 def _error_summary(forms: list[AnswerForm]) -> list[tuple[str, str]]:
@@ -208,12 +347,98 @@ def assessment_category_save_then_evidence(request, pk, code, criterion):
     """Save the page first (so nothing typed is lost), then add evidence for one criterion;
     the evidence form links it and comes back to the criterion on this page."""
     page = _load(request, pk, code, Action.EDIT)
-    if criterion not in {answer.criterion.code for answer in page.answers}:
-        raise Http404("No such criterion on this page.")
-    add = _add_evidence_url(request, page)
-    if add is None:
-        return _save(request, page, request.POST, then=page.url())
-    return _save(request, page, request.POST, then=add.replace("{code}", quote(criterion)))
+    page.answer_for(criterion)
+    add = _add_evidence_url(page, criterion)
+    return _save(request, page, request.POST, then=add or page.url())
+
+
+@require_POST
+def assessment_category_save_then_link(request, pk, code, criterion):
+    """The "Link evidence" button without JavaScript: save the page first (so nothing typed
+    is lost), then open the picker of that criterion, which comes back to it."""
+    page = _load(request, pk, code, Action.EDIT)
+    page.answer_for(criterion)
+    picker = reverse("reviews:assessment_category_evidence", args=[pk, code, criterion])
+    return _save(request, page, request.POST, then=picker)
+
+
+def assessment_category_evidence(request, pk, code, criterion):
+    """The evidence picker of one criterion as a page: the deployment's evidence that can
+    still be linked to it, filtered by a search; linking saves and returns to the criterion."""
+    page = _load(request, pk, code, Action.EDIT)
+    answer = page.answer_for(criterion)
+    if not page.assessment.is_draft:
+        messages.error(request, "This assessment is not a draft: its evidence links are read-only.")
+        return redirect(_back_to(page, criterion))
+    linked = set(page.links.get(answer.pk, ()))
+    choices = [(pk, item) for pk, item in page.linkable if pk not in linked]
+    query = request.GET.get("q", "").strip()[:200]
+    if request.method == "POST":
+        form = EvidencePickForm(request.POST, choices=choices)
+        if form.is_valid():
+            picked = form.cleaned_data["evidence"]
+            done = _link(request, page, answer, picked)
+            if done:
+                return redirect(_back_to(page, criterion))
+    else:
+        form = EvidencePickForm(choices=choices)
+    shown = evidence_matching(choices, query)
+    form.fields["evidence"].widget.choices = shown  # all of them stay valid
+    context = {
+        "assessment": page.assessment,
+        "page": page,
+        "answer": answer,
+        "criterion": answer.criterion,
+        "form": form,
+        "query": query,
+        "total": len(choices),
+        "shown": len(shown),
+        "linked": page.linked(answer),
+        "back": _back_to(page, criterion),
+        "add_evidence_url": _add_evidence_url(page, criterion),
+    }
+    return render(request, "reviews/assessment_evidence_picker.html", context)
+
+
+def evidence_matching(choices: list[tuple[int, EvidenceChoice]], query: str) -> list:
+    """The choices whose title, citation or kind holds every word of `query` (any case)."""
+    words = query.casefold().split()
+    if not words:
+        return list(choices)
+    return [
+        (pk, item)
+        for pk, item in choices
+        if all(word in f"{item.title} {item.citation} {item.kind}".casefold() for word in words)
+    ]
+
+
+def _link(request, page: CategoryPage, answer: Answer, picked: list[int]) -> bool:
+    """Link `picked` to the answer as a save of that one answer (its version checked, one
+    `answer.updated` event); False, with a message, when it was refused."""
+    change = AnswerChange(
+        answer_id=answer.pk,
+        version=answer.version,
+        status=answer.status,
+        rationale=answer.rationale,
+        recommendation=answer.recommendation,
+        evidence=tuple(sorted(set(page.linked_ids(answer)) | set(picked))),
+    )
+    try:
+        page.assessment.save_answers([change], by=request.user)
+    except AnswerConflict:
+        messages.error(
+            request,
+            f"{answer.criterion.code} was saved by someone else just now; nothing was linked. "
+            "Tick the items again.",
+        )
+        return False
+    except (ReadOnlyError, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, "Nothing was linked: " + text)
+        return False
+    titles = ", ".join(f"“{page.evidence[pk].title}”" for pk in picked)
+    messages.success(request, f"Linked to {answer.criterion.code}: {titles}.")
+    return True
 
 
 @require_POST
@@ -264,7 +489,7 @@ def _save(request, page: CategoryPage, data, then: str):
 
 
 def _conflict(request, page: CategoryPage, data, conflict: AnswerConflict):
-    titles = {item.pk: item.title for item in page.evidence}
+    titles = {pk: item.title for pk, item in page.evidence.items()}
     rows = []
     for stored, submitted in conflict.conflicts:
         rows.append(
