@@ -34,10 +34,10 @@ def main() -> int:
     default = data.assessment(office, users, data.framework(None))
     criteria = default.framework_version.criteria.count()
     url = reverse("reports:pdf", args=[default.pk])
-    data = live_report(default).as_dict()
+    report = live_report(default).as_dict()
     layout = pdf.letterhead(default.office)
-    samples = timed(lambda: pdf.render_pdf(data, **layout), runs=15, warmup=2)
-    size = len(pdf.render_pdf(data, **layout))
+    samples = timed(lambda: pdf.render_pdf(report, **layout), runs=15, warmup=2)
+    size = len(pdf.render_pdf(report, **layout))
     line(
         "draft PDF render, the same report again (Typst's in-process memo reuses its layout)",
         samples,
@@ -48,7 +48,7 @@ def main() -> int:
     def fresh():
         # Every new draft has its own fingerprint, printed on every page: nothing laid out
         # before can be reused, as when a reviewer downloads the draft after a save.
-        changed = dict(data, fingerprint=f"{next(variants):064x}")
+        changed = dict(report, fingerprint=f"{next(variants):064x}")
         return pdf.render_pdf(changed, **layout)
 
     samples = timed(fresh, runs=15, warmup=2)
@@ -62,7 +62,7 @@ def main() -> int:
         failed = True
     samples = timed(
         lambda: pdf.render_pdf(
-            dict(data, fingerprint=f"{next(variants):064x}"), archival=True, **layout
+            dict(report, fingerprint=f"{next(variants):064x}"), archival=True, **layout
         ),
         runs=15,
         warmup=2,
