@@ -88,8 +88,10 @@ def overview(assessment) -> TeamOverview:
 
 def page_reviews(assessment_id: int, answer_ids: list[int]) -> dict:
     """answer id -> AnswerReview with its open notes, for the answers of one category page."""
-    reviews = answer_reviews(assessment_id, answer_ids)
-    reviews = {pk: reviews.get(pk) or AnswerReview() for pk in answer_ids}
+    found = answer_reviews(assessment_id, answer_ids)
+    reviews = {pk: found.get(pk) or AnswerReview() for pk in answer_ids}
+    if not found:  # no open note on this page (nor anywhere, when nothing is under review)
+        return reviews
     for note in ReviewNote.objects.filter(
         OPEN, assessment_id=assessment_id, answer_id__in=answer_ids
     ).order_by("raised_at", "pk"):

@@ -4,7 +4,7 @@ writes its audit event and tells the people concerned, in one transaction."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from safeguards.accounts import permissions
@@ -219,11 +219,26 @@ def _note_time(latest: bool):
     )
 
 
+def under_review(assessment_id: int) -> bool:
+    """Whether any answer can carry notes or be "edited after review": the assessment was
+    submitted or has a review note. A draft nobody has reviewed yet (most page views while
+    scoring) then skips the per-answer query below, which costs far more to build and run."""
+    submitted = WorkflowStep.objects.filter(assessment_id=OuterRef("pk"), kind=StepKind.SUBMITTED)
+    noted = ReviewNote.objects.filter(assessment_id=OuterRef("pk"))
+    return (
+        Assessment.objects.filter(pk=assessment_id)
+        .filter(Exists(submitted) | Exists(noted))
+        .exists()
+    )
+
+
 def answer_reviews(
     assessment_id: int, answer_ids: list[int] | None = None
 ) -> dict[int, AnswerReview]:
-    """answer id -> its open notes count and "edited after review", in one query; answers
-    with neither are left out."""
+    """answer id -> its open notes count and "edited after review"; answers with neither are
+    left out. One query when nothing is under review, two otherwise."""
+    if not under_review(assessment_id):
+        return {}
     answers = Answer.objects.filter(assessment_id=assessment_id)
     if answer_ids is not None:
         answers = answers.filter(pk__in=answer_ids)

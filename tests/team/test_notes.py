@@ -168,3 +168,19 @@ def test_a_note_needs_text(client_for, in_review, bob):
     )
     assert "The note was not raised" in response.text
     assert not ReviewNote.objects.exists()
+
+
+def test_a_draft_is_under_review_once_it_has_a_note_and_its_page_shows_the_note(
+    client_for, draft, alice, bob
+):
+    assert review.under_review(draft.pk) is False  # the category page skips the review query
+    assert review.answer_reviews(draft.pk) == {}
+    review.raise_note(draft, answer(draft, "C1-2"), bob, "Never submitted, still a note.")
+    assert review.under_review(draft.pk) is True
+    assert review.answer_reviews(draft.pk)[answer(draft, "C1-2").pk].open_notes == 1
+    page = client_for(alice).get(reverse("reviews:assessment_category", args=[draft.pk, "C1"]))
+    assert "Open note" in page.text and "Never submitted, still a note." in page.text
+
+
+def test_a_submitted_assessment_is_under_review(in_review):
+    assert review.under_review(in_review.pk) is True
