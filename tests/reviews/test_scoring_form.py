@@ -206,10 +206,11 @@ def test_page_query_count_does_not_grow_with_criteria(
 
 
 # Session, user, roles, assessment, categories, answers, evidence links, the deployment's
-# evidence, progress, the answers' review state (notes, edited after review) and their open
-# notes, the latest workflow step (is it returned?). The criteria's guides (and their
+# evidence, progress, whether anything is under review (a draft never submitted and without
+# notes skips the answers' review state and open notes), the latest workflow step (is it
+# returned?), the questions asked of the operator. The criteria's guides (and their
 # references) come from the cache.
-CATEGORY_PAGE_QUERIES = 13  # +1 the questions asked of the operator
+CATEGORY_PAGE_QUERIES = 12
 
 
 # Saving -----------------------------------------------------------------------------------
