@@ -7,6 +7,7 @@ time (docs/benchmarks.md)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 
@@ -68,32 +69,34 @@ class MyWork:
         return sum(work.more for work in self.lists)
 
 
-def _limited(queryset, show_all: bool, *fields: str, **related: str) -> WorkList:
-    """The first SHOWN rows (or all) as dicts of `fields` and of `related` (name: path),
-    with the list's total, in one query."""
+def _listed(queryset, *fields: str, **related: str):
+    """`queryset` as dicts of `fields` and of `related` (name: path), each with the list's
+    total as a window count, so that one query gives a list's first rows and its length."""
     queryset = queryset.values(*fields, **{name: F(path) for name, path in related.items()})
-    queryset = queryset.annotate(list_total=Window(Count("pk")))
+    return queryset.annotate(list_total=Window(Count("pk")))
+
+
+def _limited(queryset, show_all: bool) -> WorkList:
+    """The first SHOWN rows (or all) of a `_listed` queryset, with the list's total."""
     rows = list(queryset if show_all else queryset[:SHOWN])
     return WorkList(rows, rows[0]["list_total"] if rows else 0)
 
 
-def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
-    """Categories given to me in assessments not yet approved: overdue first, then by due
-    date, those without a date last; with their progress."""
-    queryset = (
-        Assignment.objects.filter(
-            assignee=user, office_id__in=offices, assessment__status__in=NOT_APPROVED
-        )
-        .annotate(
-            total=_count(),
-            answered=_count(status__in=[s for s in scoring.STATUSES if s != scoring.NOT_ASSESSED]),
-        )
-        .order_by(F("due_date").asc(nulls_last=True), "assessment_id", "category__position")
-    )
-    # Only what the list shows: the window count materialises every matching row first.
-    work = _limited(
-        queryset,
-        show_all,
+# Each list's query is built in two parts: what is the same for everybody (its joins,
+# subqueries, order and columns), made once per process by the functions below, and the
+# person's own filters, added on every request. Resolving a query's subqueries and
+# expressions was most of this page's time, not the SQL. These hold no rows (a queryset is
+# evaluated only as the clone each request filters), so they cannot go stale and are the
+# same in every instance.
+
+
+@cache
+def _assigned_query():
+    answered = [s for s in scoring.STATUSES if s != scoring.NOT_ASSESSED]
+    return _listed(
+        Assignment.objects.filter(assessment__status__in=NOT_APPROVED)
+        .annotate(total=_count(), answered=_count(status__in=answered))
+        .order_by(F("due_date").asc(nulls_last=True), "assessment_id", "category__position"),
         "assessment_id",
         "due_date",
         "total",
@@ -102,6 +105,12 @@ def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
         category_title="category__title",
         assessment_title="assessment__title",
     )
+
+
+def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
+    """Categories given to me in assessments not yet approved: overdue first, then by due
+    date, those without a date last; with their progress."""
+    work = _limited(_assigned_query().filter(assignee=user, office_id__in=offices), show_all)
     for row in work.rows:
         answered, total = row["answered"] or 0, row["total"] or 0
         done = bool(total) and answered == total
@@ -115,16 +124,17 @@ def assigned(user, offices: list[int], today: date, show_all=False) -> WorkList:
     return work
 
 
-def _notes(offices: list[int]):
-    return ReviewNote.objects.filter(
-        office_id__in=offices, assessment__status__in=NOT_APPROVED
-    ).order_by("raised_at", "pk")
-
-
-def _note_rows(queryset, show_all: bool) -> WorkList:
-    return _limited(
-        queryset,
-        show_all,
+@cache
+def _notes_query():
+    # Who has the note's category (at most one person: one assignment per category).
+    category_assignee = Assignment.objects.filter(
+        assessment_id=OuterRef("assessment_id"),
+        category_id=OuterRef("answer__criterion__category_id"),
+    ).values("assignee_id")[:1]
+    return _listed(
+        ReviewNote.objects.filter(assessment__status__in=NOT_APPROVED)
+        .alias(category_assignee=Subquery(category_assignee))
+        .order_by("raised_at", "pk"),
         "pk",
         "assessment_id",
         "raised_by_name",
@@ -137,33 +147,25 @@ def _note_rows(queryset, show_all: bool) -> WorkList:
 
 def notes_to_answer(user, offices: list[int], show_all=False) -> WorkList:
     """Open notes waiting for an answer, on answers I last edited or whose category is mine."""
-    mine = Assignment.objects.filter(
-        assessment_id=OuterRef("assessment_id"),
-        category_id=OuterRef("answer__criterion__category_id"),
-        assignee=user,
-    )
     queryset = (
-        _notes(offices)
-        .filter(waiting=NoteWaiting.REPLY)
-        .filter(Q(answer__updated_by=user) | Exists(mine))
+        _notes_query()
+        .filter(office_id__in=offices, waiting=NoteWaiting.REPLY)
+        .filter(Q(answer__updated_by=user) | Q(category_assignee=user.pk))
         .exclude(raised_by=user)
     )
-    return _note_rows(queryset, show_all)
+    return _limited(queryset, show_all)
 
 
 def notes_to_clear(user, offices: list[int], show_all=False) -> WorkList:
     """Notes I raised that were answered and wait for me to clear them."""
-    queryset = _notes(offices).filter(raised_by=user, waiting=NoteWaiting.CLEARING)
-    return _note_rows(queryset, show_all)
-
-
-def to_approve(user, show_all=False) -> WorkList:
-    """Assessments in review in offices where I approve, that I scored nothing in (the same
-    rule as permissions.has_scored), with their open notes (which block approval)."""
-    scored_answer = Answer.objects.filter(assessment_id=OuterRef("pk"), updated_by=user)
-    scored_event = Event.objects.filter(assessment_id=OuterRef("pk"), actor_id=user.pk).filter(
-        Q(action__startswith="answer.") | Q(action="evidence.linked")
+    queryset = _notes_query().filter(
+        office_id__in=offices, raised_by=user, waiting=NoteWaiting.CLEARING
     )
+    return _limited(queryset, show_all)
+
+
+@cache
+def _to_approve_query():
     open_notes = (
         ReviewNote.objects.filter(assessment_id=OuterRef("pk"))
         .exclude(waiting=NoteWaiting.CLEARED)
@@ -175,22 +177,14 @@ def to_approve(user, show_all=False) -> WorkList:
     submitted = WorkflowStep.objects.filter(
         assessment_id=OuterRef("pk"), kind=StepKind.SUBMITTED
     ).order_by("-at", "-pk")
-    queryset = (
-        Assessment.objects.filter(
-            status=AssessmentStatus.IN_REVIEW, office_id__in=office_ids(user, Action.APPROVE)
-        )
-        .exclude(Exists(scored_answer))
-        .exclude(Exists(scored_event))
+    return _listed(
+        Assessment.objects.filter(status=AssessmentStatus.IN_REVIEW)
         .annotate(
             open_notes=Subquery(open_notes),
             submitted_at=Subquery(submitted.values("at")[:1]),
             submitted_by=Subquery(submitted.values("username")[:1]),
         )
-        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
-    )
-    return _limited(
-        queryset,
-        show_all,
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk"),
         "pk",
         "title",
         "open_notes",
@@ -200,33 +194,33 @@ def to_approve(user, show_all=False) -> WorkList:
     )
 
 
-def returned(user, offices: list[int], show_all=False) -> WorkList:
-    """Drafts returned by an approver (their latest step) that I created, scored or have a
-    category of: the return steps themselves, with their assessment."""
+def to_approve(user, show_all=False) -> WorkList:
+    """Assessments in review in offices where I approve, that I scored nothing in (the same
+    rule as permissions.has_scored), with their open notes (which block approval)."""
+    scored_answer = Answer.objects.filter(assessment_id=OuterRef("pk"), updated_by=user)
+    scored_event = Event.objects.filter(assessment_id=OuterRef("pk"), actor_id=user.pk).filter(
+        Q(action__startswith="answer.") | Q(action="evidence.linked")
+    )
+    queryset = (
+        _to_approve_query()
+        .filter(office_id__in=office_ids(user, Action.APPROVE))
+        .exclude(Exists(scored_answer))
+        .exclude(Exists(scored_event))
+    )
+    return _limited(queryset, show_all)
+
+
+@cache
+def _returned_query():
     later = WorkflowStep.objects.filter(
         assessment_id=OuterRef("assessment_id"), pk__gt=OuterRef("pk")
     )
-    queryset = (
+    return _listed(
         WorkflowStep.objects.filter(
-            kind=StepKind.RETURNED,
-            assessment__status=AssessmentStatus.DRAFT,
-            assessment__office_id__in=offices,
+            kind=StepKind.RETURNED, assessment__status=AssessmentStatus.DRAFT
         )
         .exclude(Exists(later))
-        .filter(
-            Q(assessment__created_by=user)
-            | Exists(
-                Answer.objects.filter(assessment_id=OuterRef("assessment_id"), updated_by=user)
-            )
-            | Exists(
-                Assignment.objects.filter(assessment_id=OuterRef("assessment_id"), assignee=user)
-            )
-        )
-        .order_by("-at", "-pk")
-    )
-    return _limited(
-        queryset,
-        show_all,
+        .order_by("-at", "-pk"),
         "assessment_id",
         "username",
         "comment",
@@ -236,20 +230,24 @@ def returned(user, offices: list[int], show_all=False) -> WorkList:
     )
 
 
-def recommendations(user, offices: list[int], today: date, show_all=False) -> WorkList:
-    """Live recommendations I follow up whose target date is near or past, or that are
-    still open six months on: overdue first."""
-    queryset = (
-        Recommendation.objects.filter(owner=user, office_id__in=offices, status__in=states.LIVE)
-        .filter(
-            Q(target_date__lte=today + RECOMMENDATION_HORIZON)
-            | Q(status=states.OPEN, opened_on__lte=states.unresolved_cutoff(today))
-        )
-        .order_by(F("target_date").asc(nulls_last=True), "year", "serial")
+def returned(user, offices: list[int], show_all=False) -> WorkList:
+    """Drafts returned by an approver (their latest step) that I created, scored or have a
+    category of: the return steps themselves, with their assessment."""
+    queryset = _returned_query().filter(
+        Q(assessment__created_by=user)
+        | Exists(Answer.objects.filter(assessment_id=OuterRef("assessment_id"), updated_by=user))
+        | Exists(Assignment.objects.filter(assessment_id=OuterRef("assessment_id"), assignee=user)),
+        assessment__office_id__in=offices,
     )
-    work = _limited(
-        queryset,
-        show_all,
+    return _limited(queryset, show_all)
+
+
+@cache
+def _recommendations_query():
+    return _listed(
+        Recommendation.objects.filter(status__in=states.LIVE).order_by(
+            F("target_date").asc(nulls_last=True), "year", "serial"
+        ),
         "pk",
         "number",
         "status",
@@ -257,6 +255,18 @@ def recommendations(user, offices: list[int], today: date, show_all=False) -> Wo
         "opened_on",
         deployment_name="deployment__name",
     )
+
+
+def recommendations(user, offices: list[int], today: date, show_all=False) -> WorkList:
+    """Live recommendations I follow up whose target date is near or past, or that are
+    still open six months on: overdue first."""
+    queryset = _recommendations_query().filter(
+        Q(target_date__lte=today + RECOMMENDATION_HORIZON)
+        | Q(status=states.OPEN, opened_on__lte=states.unresolved_cutoff(today)),
+        owner=user,
+        office_id__in=offices,
+    )
+    work = _limited(queryset, show_all)
     labels = dict(RecommendationStatus.choices)
     for rec in work.rows:
         rec["status_label"] = labels.get(rec["status"], rec["status"])
