@@ -18,7 +18,7 @@ STATUSES = (scoring.MET, scoring.PARTIAL, scoring.NOT_MET, scoring.UNDISCLOSED)
 SIZES = {15: (3, 5), 240: (3, 80)}
 
 OVERVIEW_QUERIES = 8  # scores, lists, steps, team work (cached), return comment, questions asked
-CATEGORY_QUERIES = 12  # guides cached; review state (+1 once reviewed), return comment, questions
+CATEGORY_QUERIES = 9  # guides cached; review state, return and questions only when there are any
 HISTORY_QUERIES = 7  # +1 naming the people and what the events concern (audit.names)
 REPORT_QUERIES = 17  # public versions only?, the register, information requests, agency comments
 DEPLOYMENT_LIST_QUERIES = 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,13 +31,26 @@ class QuestionLink:
         return f"{asked}: {self.label.lower()}."
 
 
+def _sent(**deployment) -> QuerySet[Question]:
+    """The questions on a criterion sent to the operator of a deployment."""
+    return (
+        Question.objects.filter(n__isnull=False, **deployment)
+        .exclude(request__status=RequestStatus.DRAFT)
+        .exclude(criterion_code="")
+    )
+
+
+def any_sent() -> Exists:
+    """Of an assessment queryset: whether a question was sent on any criterion of its
+    deployment. A page that annotates it skips `for_deployment` when none was."""
+    return Exists(_sent(request__deployment_id=OuterRef("deployment_id")))
+
+
 def for_deployment(deployment_id: int, codes=None) -> dict[str, QuestionLink]:
     """criterion code -> its latest sent question (of requests sent, newest request last
     wins). One query."""
     questions = (
-        Question.objects.filter(request__deployment_id=deployment_id, n__isnull=False)
-        .exclude(request__status=RequestStatus.DRAFT)
-        .exclude(criterion_code="")
+        _sent(request__deployment_id=deployment_id)
         .select_related("request", "request__office")
         .order_by("request__year", "request__serial", "n")
     )

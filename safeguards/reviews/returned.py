@@ -7,10 +7,19 @@ page the comment concerns shows it too (the categories it names by code, e.g. "R
 
 import re
 
+from django.db.models import OuterRef, Subquery
+
 from .models import AssessmentStatus, StepKind, WorkflowStep
 
 CODE = re.compile(r"\b([A-Z][A-Z0-9]{1,15})(?:-\d+)?\b")
 LABEL = "Returned for changes"
+
+
+def latest_step_kind() -> Subquery:
+    """Of an assessment queryset: the kind of its latest workflow step (None without one). A
+    page that annotates it reads `latest_return` only when it is `returned`."""
+    steps = WorkflowStep.objects.filter(assessment_id=OuterRef("pk")).order_by("-at", "-pk")
+    return Subquery(steps.values("kind")[:1])
 
 
 def latest_return(assessment) -> WorkflowStep | None:

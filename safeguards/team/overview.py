@@ -86,9 +86,10 @@ def overview(assessment) -> TeamOverview:
     return TeamOverview(assignments, open_notes, edited)
 
 
-def page_reviews(assessment_id: int, answer_ids: list[int]) -> dict:
-    """answer id -> AnswerReview with its open notes, for the answers of one category page."""
-    found = answer_reviews(assessment_id, answer_ids)
+def page_reviews(assessment_id: int, answer_ids: list[int], *, reviewed=None) -> dict:
+    """answer id -> AnswerReview with its open notes, for the answers of one category page
+    (`reviewed`: see `answer_reviews`)."""
+    found = answer_reviews(assessment_id, answer_ids, reviewed=reviewed)
     reviews = {pk: found.get(pk) or AnswerReview() for pk in answer_ids}
     if not found:  # no open note on this page (nor anywhere, when nothing is under review)
         return reviews

@@ -219,25 +219,29 @@ def _note_time(latest: bool):
     )
 
 
-def under_review(assessment_id: int) -> bool:
-    """Whether any answer can carry notes or be "edited after review": the assessment was
-    submitted or has a review note. A draft nobody has reviewed yet (most page views while
-    scoring) then skips the per-answer query below, which costs far more to build and run."""
+def under_review_q() -> Q:
+    """Of an assessment queryset: whether any answer can carry notes or be "edited after
+    review" (the assessment was submitted or has a review note). A page may annotate it on
+    the assessment it reads anyway and save the query of `under_review`."""
     submitted = WorkflowStep.objects.filter(assessment_id=OuterRef("pk"), kind=StepKind.SUBMITTED)
     noted = ReviewNote.objects.filter(assessment_id=OuterRef("pk"))
-    return (
-        Assessment.objects.filter(pk=assessment_id)
-        .filter(Exists(submitted) | Exists(noted))
-        .exists()
-    )
+    return Exists(submitted) | Exists(noted)
+
+
+def under_review(assessment_id: int) -> bool:
+    """`under_review_q` of one assessment. A draft nobody has reviewed yet (most page views
+    while scoring) then skips the per-answer query below, which costs far more to build and
+    run."""
+    return Assessment.objects.filter(pk=assessment_id).filter(under_review_q()).exists()
 
 
 def answer_reviews(
-    assessment_id: int, answer_ids: list[int] | None = None
+    assessment_id: int, answer_ids: list[int] | None = None, *, reviewed: bool | None = None
 ) -> dict[int, AnswerReview]:
     """answer id -> its open notes count and "edited after review"; answers with neither are
-    left out. One query when nothing is under review, two otherwise."""
-    if not under_review(assessment_id):
+    left out. One query when nothing is under review, two otherwise; none when the caller
+    already knows (`reviewed`, from `under_review_q`) that nothing is."""
+    if not (under_review(assessment_id) if reviewed is None else reviewed):
         return {}
     answers = Answer.objects.filter(assessment_id=assessment_id)
     if answer_ids is not None:

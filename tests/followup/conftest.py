@@ -52,15 +52,22 @@ def approved(office, alice, bob):
 
 def undisclosed_request(office, by, due_on, *, name="Border face search", slug="test-framework"):
     """A request (not sent yet) from a new draft whose C1-2 and C2-1 are undisclosed."""
-    from safeguards.followup import requests
     from tests.factories import make_assessment, make_deployment, make_framework
 
     answers = {"C1-2": "undisclosed", "C2-1": "undisclosed"}
     draft = make_assessment(
         make_deployment(office, by, name=name), make_framework(slug=slug), by, answers=answers
     )
+    return request_for(draft, by, due_on)
+
+
+def request_for(assessment, by, due_on):
+    """A request (not sent yet) to Pat Doe of the border agency, of the assessment's
+    undisclosed criteria."""
+    from safeguards.followup import requests
+
     return requests.create(
-        draft,
+        assessment,
         by,
         recipient={"name": "Pat Doe", "organisation": "Border agency", "email": ""},
         due_on=due_on,

@@ -1,5 +1,6 @@
 """The category scoring page: what it shows, the answer rules (form and model), saving a page."""
 
+import datetime
 import itertools
 import re
 
@@ -10,8 +11,12 @@ from django.urls import reverse
 from safeguards import scoring
 from safeguards.audit.models import Event
 from safeguards.audit.verify import verify_chain
+from safeguards.followup import requests
+from safeguards.reviews import workflow
 from safeguards.reviews.models import Answer, AnswerChange, Evidence
+from safeguards.team import review
 from tests.factories import make_assessment, make_deployment, make_framework
+from tests.followup.conftest import request_for
 
 
 @pytest.fixture
@@ -205,12 +210,35 @@ def test_page_query_count_does_not_grow_with_criteria(
     assert response.status_code == 200
 
 
-# Session, user, roles, assessment, categories, answers, evidence links, the deployment's
-# evidence, progress, whether anything is under review (a draft never submitted and without
-# notes skips the answers' review state and open notes), the latest workflow step (is it
-# returned?), the questions asked of the operator. The criteria's guides (and their
-# references) come from the cache.
-CATEGORY_PAGE_QUERIES = 12
+@pytest.mark.parametrize("per_category", [3, 40])
+def test_a_returned_page_with_notes_and_questions_reads_each_once(
+    client_for, alice, bob, office, per_category, django_assert_num_queries
+):
+    version = make_framework(categories=2, per_category=per_category)
+    deployment = make_deployment(office, alice)
+    answers = {criterion.code: "undisclosed" for criterion in version.criteria.all()}
+    assessment = make_assessment(deployment, version, alice, answers=answers)
+    req = request_for(assessment, alice, datetime.date(2027, 3, 3))
+    requests.send(req, alice)
+    workflow.submit(assessment, alice)
+    review.raise_note(assessment, answer(assessment, "C1-2"), bob, "Which clause says so?")
+    workflow.return_to_draft(assessment, bob, comment="C1-2 needs the contract clause.")
+    client = client_for(alice)
+    client.get(page(assessment))
+    # + the answers' review state, their open notes, the return step, the questions asked
+    with django_assert_num_queries(CATEGORY_PAGE_QUERIES + 4):
+        html = client.get(page(assessment)).content.decode()
+    assert "C1-2 needs the contract clause." in html
+    assert "Which clause says so?" in html
+    assert html.count("Asked of Pat Doe (Border agency)") == per_category
+
+
+# Session, user, roles, assessment, categories, answers, the deployment's evidence, evidence
+# links, progress. The assessment comes with whether anything is under review, the kind of
+# its latest workflow step and whether its operator was asked anything: the answers' review
+# state and open notes, the return comment and the questions asked are read only when there
+# are any. The criteria's guides (and their references) come from the cache.
+CATEGORY_PAGE_QUERIES = 9
 
 
 # Saving -----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The scoring page of one category: every criterion beside its answer, saved all at once."""
 
+import datetime
 import functools
 import hashlib
 from collections import defaultdict
@@ -9,7 +10,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -25,10 +26,11 @@ from safeguards.catalog.models import Category
 from safeguards.followup import question_links
 from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
+from safeguards.team.review import under_review_q
 
 from .. import returned
 from ..forms.assessments import AnswerForm, EvidenceChoice, EvidencePickForm
-from ..guides import GUIDE_FIELDS, GUIDE_VERSION
+from ..guides import GUIDE_VERSION
 from ..guides import guides as criterion_guides
 from ..models import (
     Answer,
@@ -38,20 +40,84 @@ from ..models import (
     Evidence,
     EvidenceKind,
     ReadOnlyError,
+    StepKind,
+    lacks_recommendation,
 )
 from .assessments import optional_url
 
-# Only what the page and a save use: not the framework file's text (~90 KB) above all.
-PAGE_ASSESSMENTS = Assessment.objects.select_related("framework_version").only(
-    "office",
-    "deployment",
-    "framework_version",
-    "framework_version__source_sha256",
-    "title",
-    "status",
+# Only what the page and a save use: not the framework file's text (~90 KB) above all. The
+# assessment's review state, latest workflow step and whether its operator was asked anything
+# come with it, so a page that has none of them (most views of a draft) skips their queries.
+PAGE_ASSESSMENTS = (
+    Assessment.objects.select_related("framework_version")
+    .only(
+        "office",
+        "deployment",
+        "framework_version",
+        "framework_version__source_sha256",
+        "title",
+        "status",
+    )
+    .annotate(
+        reviewed=under_review_q(),
+        latest_step=returned.latest_step_kind(),
+        asked=question_links.any_sent(),
+    )
+    .order_by()  # one by its id
 )
 # Per-answer fields the conflict page recomputes instead of passing through.
 RESOLUTION_FIELDS = ("resolution", "stored_version")
+
+
+@dataclass(frozen=True)
+class PageCriterion:
+    """What a category page shows of a criterion beside its guide."""
+
+    pk: int
+    code: str
+    title: str
+    red_line: bool
+
+
+@dataclass
+class PageAnswer:
+    """One answer as a category page reads it: plain values, not a model instance (the page
+    reads 60 of them on every view; `Assessment.save_answers` reads the models it changes)."""
+
+    pk: int
+    criterion: PageCriterion
+    status: str
+    rationale: str
+    recommendation: str
+    version: int
+    updated_at: datetime.datetime | None
+    updated_by_name: str | None
+
+    @property
+    def criterion_id(self) -> int:
+        return self.criterion.pk
+
+    @property
+    def lacks_recommendation(self) -> bool:
+        return lacks_recommendation(self.status, self.recommendation)
+
+    def get_status_display(self) -> str:
+        return scoring.STATUS_LABELS[self.status]
+
+
+ANSWER_COLUMNS = (
+    "pk",
+    "criterion_id",
+    "criterion__code",
+    "criterion__title",
+    "criterion__red_line",
+    "status",
+    "rationale",
+    "recommendation",
+    "version",
+    "updated_at",
+    "updated_by__username",
+)
 
 
 @dataclass
@@ -67,7 +133,7 @@ class CategoryPage:
     assessment: Assessment
     categories: list[Category]
     category: Category
-    answers: list[Answer]
+    answers: list[PageAnswer]
     # evidence id -> what the page shows of it, every item of the deployment, by title
     evidence: dict[int, EvidenceChoice]
     # criterion id -> its guide (question, guidance, rubric, references) as HTML
@@ -77,22 +143,34 @@ class CategoryPage:
 
     @classmethod
     def load(cls, assessment: Assessment, code: str) -> "CategoryPage":
-        categories = list(assessment.framework_version.categories.all())
+        categories = list(
+            Category.objects.filter(framework_version_id=assessment.framework_version_id).order_by(
+                "position"
+            )
+        )
         category = next((c for c in categories if c.code == code), None)
         if category is None:
             raise Http404("No such category in this framework version.")
-        answers = list(
-            assessment.answers.filter(criterion__category=category)
-            .select_related("criterion")
-            .defer(*(f"criterion__{name}" for name in GUIDE_FIELDS))
-            .annotate(updated_by_name=F("updated_by__username"))
-        )
+        # Reversed once for the page; "{code}" stands for each category's code.
+        url = reverse("reviews:assessment_category", args=[assessment.pk, "{code}"])
+        for each in categories:
+            each.url = url.replace("%7Bcode%7D", quote(each.code))
+        answers = [
+            PageAnswer(pk, PageCriterion(criterion, code, title, red_line), *values)
+            for pk, criterion, code, title, red_line, *values in assessment.answers.filter(
+                criterion__category=category
+            ).values_list(*ANSWER_COLUMNS)
+        ]
         guides = criterion_guides(assessment.framework_version, category, answers)
+        evidence = deployment_evidence(assessment.deployment_id)
+        # By title, as the evidence is ordered (links to another deployment's items last).
+        order = {pk: position for position, pk in enumerate(evidence)}
         links = defaultdict(list)
-        for answer_id, evidence_id in (
-            Answer.evidence.through.objects.filter(answer_id__in=[a.pk for a in answers])
-            .order_by("evidence__title", "evidence_id")
-            .values_list("answer_id", "evidence_id")
+        for answer_id, evidence_id in sorted(
+            Answer.evidence.through.objects.filter(
+                answer_id__in=[a.pk for a in answers]
+            ).values_list("answer_id", "evidence_id"),
+            key=lambda pair: (order.get(pair[1], len(order)), pair[1]),
         ):
             links[answer_id].append(evidence_id)
         counts = (
@@ -105,13 +183,12 @@ class CategoryPage:
         progress = {row["criterion__category_id"]: row for row in counts}
         for each in categories:
             each.progress = progress.get(each.pk, {"total": 0, "answered": 0})
-        evidence = deployment_evidence(assessment.deployment_id)
         return cls(assessment, categories, category, answers, evidence, guides, links)
 
-    def linked_ids(self, answer: Answer) -> list[int]:
+    def linked_ids(self, answer: PageAnswer) -> list[int]:
         return sorted(self.links.get(answer.pk, ()))
 
-    def linked(self, answer: Answer) -> list[EvidenceChoice]:
+    def linked(self, answer: PageAnswer) -> list[EvidenceChoice]:
         return [self.evidence[pk] for pk in self.links.get(answer.pk, ()) if pk in self.evidence]
 
     @property
@@ -125,10 +202,9 @@ class CategoryPage:
         return self.categories[index + 1] if index + 1 < len(self.categories) else None
 
     def url(self, category: Category | None = None) -> str:
-        category = category or self.category
-        return reverse("reviews:assessment_category", args=[self.assessment.pk, category.code])
+        return (category or self.category).url
 
-    def answer_for(self, criterion: str) -> Answer:
+    def answer_for(self, criterion: str) -> PageAnswer:
         answer = next((a for a in self.answers if a.criterion.code == criterion), None)
         if answer is None:
             raise Http404("No such criterion on this page.")
@@ -181,76 +257,83 @@ ROW_TEMPLATES = {
 ROW_CACHE_SECONDS = 3600
 
 
-def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable: bool) -> list:
-    """One dict per criterion with its HTML (`html`), rendered from its row template: its
-    answer, guide, linked evidence and, to editors, its form and evidence buttons.
+def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable: bool):
+    """The HTML of every criterion, rendered row by row from its row template: its answer,
+    guide, linked evidence and, to editors, its form and evidence buttons.
 
     A row is cached by everything it shows (the answer's version moves on with every save or
     link; the linked items' titles, kinds and retirement, the review state are in the key),
     so a page renders only the rows that changed since it was last shown. Rows of a refused
     save (bound forms, with errors) are always rendered afresh."""
-    reviews = page_reviews(page.assessment.pk, [answer.pk for answer in page.answers])
-    review_links = may_raise_notes(request.user, page.assessment)
+    assessment = page.assessment
+    answer_ids = [answer.pk for answer in page.answers]
+    reviews = page_reviews(assessment.pk, answer_ids, reviewed=assessment.reviewed)
+    review_links = may_raise_notes(request.user, assessment)
     # Each criterion's latest question to the operator, if one was sent (one query).
-    asked = question_links.for_deployment(
-        page.assessment.deployment_id, [answer.criterion.code for answer in page.answers]
-    )
-    if editable:
-        # Reversed once; "{code}" stands for each criterion's code.
-        args = [page.assessment.pk, page.category.code, "{code}"]
-        urls = {
-            name: reverse(f"reviews:assessment_category_{name}", args=args).replace(
-                "%7Bcode%7D", "{code}"
-            )
-            for name in ("save_then_link", "save_then_evidence")
-        }
-        adds = optional_url("reviews:evidence_create", page.assessment.deployment_id) is not None
+    asked = {}
+    if assessment.asked:
+        codes = [answer.criterion.code for answer in page.answers]
+        asked = question_links.for_deployment(assessment.deployment_id, codes)
+    adds = editable and optional_url("reviews:evidence_create", assessment.deployment_id)
+    # What a row shows of each linked item, written once for the page. The row's assessment,
+    # category and criterion come with its answer's id (and its buttons' addresses with them).
+    shown = {pk: repr(item) for pk, item in page.evidence.items()}
+    prefix = f"reviews:row:{_templates_digest()}:{int(editable)}:{int(bool(adds))}:"
     rows = []
     for answer in page.answers:
-        criterion, review = answer.criterion, reviews[answer.pk]
-        linked = page.linked(answer)
-        row = {"answer": answer, "criterion": criterion, "linked": linked, "review": review}
-        row["asked"] = asked.get(criterion.code)
-        if editable:
-            code = quote(criterion.code)
-            row["save_then_link_url"] = urls["save_then_link"].replace("{code}", code)
-            if adds:
-                row["save_then_evidence_url"] = urls["save_then_evidence"].replace("{code}", code)
+        review = reviews[answer.pk]
+        row = {"answer": answer, "criterion": answer.criterion, "review": review}
+        row["asked"] = asked.get(answer.criterion.code)
         state = (
             answer.version,
             answer.updated_by_name,
             str(answer.updated_at),
-            linked,
+            [shown.get(pk) for pk in page.links.get(answer.pk, ())],
             review.edited_after_review,
             [(note.pk, note.raised_by_name, note.text) for note in review.notes],
             review_links,
             row["asked"],
-            row.get("save_then_evidence_url"),
         )
-        digest = hashlib.sha256(repr(state).encode())
-        row["key"] = (
-            f"reviews:row:{_templates_digest()}:{int(editable)}:{answer.pk}:"
-            + (digest.hexdigest()[:32])
-        )
+        digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+        row["key"] = f"{prefix}{answer.pk}:{digest}"
         rows.append(row)
     cached = {} if forms else cache.get_many([row["key"] for row in rows])
     missing = [row for row in rows if row["key"] not in cached]
     if missing:
-        template = get_template(ROW_TEMPLATES[editable])
-        by_answer = {form.answer.pk: form for form in forms or page.forms()} if editable else {}
-        fresh = {}
-        for row in missing:
-            context = {"row": row, "assessment": page.assessment, "review_links": review_links}
-            if editable:
-                row["form"] = by_answer[row["answer"].pk]
-            row["guide"] = mark_safe(page.guides[row["criterion"].pk])  # noqa: S308 (a template's)
-            fresh[row["key"]] = template.render(context)
+        fresh = _render_rows(page, missing, forms, editable, review_links, adds=bool(adds))
         if not forms:
             cache.set_many(fresh, ROW_CACHE_SECONDS)
         cached |= fresh
+    # One string for the page's template to write (rendered by templates, so safe).
+    return mark_safe("".join(cached[row["key"]] for row in rows))  # noqa: S308
+
+
+def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bool) -> dict:
+    """row key -> the row's HTML, for the rows not in the cache (or all, after a refused save)."""
+    template = get_template(ROW_TEMPLATES[editable])
+    by_answer = {form.answer.pk: form for form in forms or page.forms()} if editable else {}
+    # Reversed once; "{code}" stands for each criterion's code.
+    args = [page.assessment.pk, page.category.code, "{code}"]
+    urls = {
+        name: reverse(f"reviews:assessment_category_{name}", args=args).replace(
+            "%7Bcode%7D", "{code}"
+        )
+        for name in ("save_then_link", "save_then_evidence")
+    }
+    fresh = {}
     for row in rows:
-        row["html"] = mark_safe(cached[row["key"]])  # noqa: S308 (rendered by a template)
-    return rows
+        answer = row["answer"]
+        if editable:
+            code = quote(answer.criterion.code)
+            row["form"] = by_answer[answer.pk]
+            row["save_then_link_url"] = urls["save_then_link"].replace("{code}", code)
+            if adds:
+                row["save_then_evidence_url"] = urls["save_then_evidence"].replace("{code}", code)
+        row["linked"] = page.linked(answer)
+        row["guide"] = mark_safe(page.guides[answer.criterion.pk])  # noqa: S308 (a template's)
+        context = {"row": row, "assessment": page.assessment, "review_links": review_links}
+        fresh[row["key"]] = template.render(context)
+    return fresh
 
 
 @functools.cache
@@ -271,11 +354,10 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
     assessment = page.assessment
     can_edit = permissions.may_edit_answers(request.user, assessment)
     last_code = page.answers[-1].criterion.code if page.answers else ""
-    rows = _rows(request, page, forms, can_edit)
     context = {
         "assessment": assessment,
         "page": page,
-        "rows": rows,
+        "rows": _rows(request, page, forms, can_edit),
         "errors": [form for form in forms or () if form.errors],
         "summary": _error_summary(forms or ()),
         "can_edit": can_edit,
@@ -284,10 +366,12 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
         "evidence_key": hashlib.sha256(
             repr((_templates_digest(), page.linkable)).encode()
         ).hexdigest()[:32],
+        "overview_url": assessment.get_absolute_url(),
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
     }
-    step = returned.latest_return(assessment)
+    returning = assessment.latest_step == StepKind.RETURNED
+    step = returned.latest_return(assessment) if returning else None
     codes = [category.code for category in page.categories]
     if step is not None and returned.concerns(step.comment, page.category.code, codes):
         context["returned"] = step
@@ -412,7 +496,7 @@ def evidence_matching(choices: list[tuple[int, EvidenceChoice]], query: str) -> 
     ]
 
 
-def _link(request, page: CategoryPage, answer: Answer, picked: list[int]) -> bool:
+def _link(request, page: CategoryPage, answer: PageAnswer, picked: list[int]) -> bool:
     """Link `picked` to the answer as a save of that one answer (its version checked, one
     `answer.updated` event); False, with a message, when it was refused."""
     change = AnswerChange(
