@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from safeguards.accounts.models import display_name, display_title
 from safeguards.audit.chain import format_time
 from safeguards.audit.models import Event
 from safeguards.catalog.models import Category, Criterion
-from safeguards.reviews.models import Answer, Assessment, Evidence, StepKind, WorkflowStep
+from safeguards.reviews.models import Answer, Assessment, StepKind, WorkflowStep
 
 from .assemble import (
     ApprovalInput,
@@ -72,16 +73,31 @@ def _deployment(deployment) -> DeploymentInput:
     )
 
 
-def _evidence(item: Evidence) -> EvidenceInput:
-    return EvidenceInput(
-        title=item.title,
-        kind=item.kind,
-        url=item.url,
-        citation=item.citation,
-        sha256=item.file_sha256,
-        retrieved_on=_date(item.retrieved_on),
-        excerpt=item.excerpt,
+_EVIDENCE_COLUMNS = ("title", "kind", "url", "citation", "file_sha256", "retrieved_on", "excerpt")
+
+
+def _evidence_by_answer(assessment_id: int) -> dict[int, tuple[EvidenceInput, ...]]:
+    """Each answer's evidence, by title: one query over the links, without model instances
+    (the evidence shared between answers would be built once per link)."""
+    links = (
+        Answer.evidence.through.objects.filter(answer__assessment_id=assessment_id)
+        .order_by("evidence__title", "evidence_id")
+        .values_list("answer_id", *(f"evidence__{column}" for column in _EVIDENCE_COLUMNS))
     )
+    found: dict[int, list[EvidenceInput]] = defaultdict(list)
+    for answer_id, title, kind, url, citation, sha256, retrieved_on, excerpt in links:
+        found[answer_id].append(
+            EvidenceInput(
+                title=title,
+                kind=kind,
+                url=url,
+                citation=citation,
+                sha256=sha256,
+                retrieved_on=_date(retrieved_on),
+                excerpt=excerpt,
+            )
+        )
+    return {answer_id: tuple(items) for answer_id, items in found.items()}
 
 
 def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[ApprovalInput, ...]:
@@ -156,33 +172,29 @@ def report_input(
     """Everything the report needs, in eight queries (two more if the audit app's own anchor
     is used). `report_version`, `approved_by` and `approved_at` are given when freezing;
     `anchor` (events, head) when the caller took it before writing the approval's events."""
-    assessment = Assessment.objects.select_related(
-        "office", "deployment", "framework_version__framework"
-    ).get(pk=assessment.pk)
+    # Not the framework's YAML source (tens of kilobytes, read on every view of a draft).
+    assessment = (
+        Assessment.objects.select_related("office", "deployment", "framework_version__framework")
+        .defer("framework_version__source_text", "framework_version__description")
+        .get(pk=assessment.pk)
+    )
     version = assessment.framework_version
     categories = Category.objects.filter(framework_version=version).order_by("position")
+    # Rows, not model instances: a draft's report is assembled on every view of its page.
     criteria = (
         Criterion.objects.filter(framework_version=version)
-        .select_related("category")
-        .only(
-            "code",
-            "title",
-            "question",
-            "severity",
-            "weight",
-            "red_line",
-            "position",
-            "category__code",
-        )
         .order_by("position")
+        .values_list(
+            "pk", "code", "category__code", "title", "question", "severity", "weight", "red_line"
+        )
     )
-    evidence = Evidence.objects.order_by("title", "pk")
     answers = {
         answer.criterion_id: answer
-        for answer in Answer.objects.filter(assessment=assessment)
-        .select_related("updated_by__profile")
-        .prefetch_related(Prefetch("evidence", queryset=evidence))
+        for answer in Answer.objects.filter(assessment=assessment).select_related(
+            "updated_by__profile"
+        )
     }
+    evidence = _evidence_by_answer(assessment.pk)
     steps = list(
         WorkflowStep.objects.filter(assessment=assessment)
         .select_related("user__profile")
@@ -191,21 +203,21 @@ def report_input(
     events, head = anchor if anchor is not None else audit_anchor(assessment.pk)
 
     rows = []
-    for criterion in criteria:
-        answer = answers.get(criterion.pk)
+    for pk, code, category, title, question, severity, weight, red_line in criteria:
+        answer = answers.get(pk)
         rows.append(
             CriterionInput(
-                code=criterion.code,
-                category=criterion.category.code,
-                title=criterion.title,
-                question=criterion.question,
-                severity=criterion.severity,
-                weight=criterion.weight,
-                red_line=criterion.red_line,
+                code=code,
+                category=category,
+                title=title,
+                question=question,
+                severity=severity,
+                weight=weight,
+                red_line=red_line,
                 status=answer.status if answer else "not_assessed",
                 rationale=answer.rationale if answer else "",
                 recommendation=answer.recommendation if answer else "",
-                evidence=tuple(_evidence(item) for item in answer.evidence.all()) if answer else (),
+                evidence=evidence.get(answer.pk, ()) if answer else (),
             )
         )
     frozen = report_version is not None
