@@ -77,17 +77,22 @@ _EVIDENCE_COLUMNS = ("title", "kind", "url", "citation", "file_sha256", "retriev
 
 
 def _evidence_by_answer(assessment_id: int) -> dict[int, tuple[EvidenceInput, ...]]:
-    """Each answer's evidence, by title: one query over the links, without model instances
-    (the evidence shared between answers would be built once per link)."""
+    """Each answer's evidence, by title, in one query over the links and without model
+    instances; an item cited for several answers is built once (the inputs are frozen)."""
     links = (
         Answer.evidence.through.objects.filter(answer__assessment_id=assessment_id)
         .order_by("evidence__title", "evidence_id")
-        .values_list("answer_id", *(f"evidence__{column}" for column in _EVIDENCE_COLUMNS))
+        .values_list(
+            "answer_id", "evidence_id", *(f"evidence__{column}" for column in _EVIDENCE_COLUMNS)
+        )
     )
+    items: dict[int, EvidenceInput] = {}
     found: dict[int, list[EvidenceInput]] = defaultdict(list)
-    for answer_id, title, kind, url, citation, sha256, retrieved_on, excerpt in links:
-        found[answer_id].append(
-            EvidenceInput(
+    for answer_id, evidence_id, *columns in links:
+        item = items.get(evidence_id)
+        if item is None:
+            title, kind, url, citation, sha256, retrieved_on, excerpt = columns
+            item = items[evidence_id] = EvidenceInput(
                 title=title,
                 kind=kind,
                 url=url,
@@ -96,8 +101,8 @@ def _evidence_by_answer(assessment_id: int) -> dict[int, tuple[EvidenceInput, ..
                 retrieved_on=_date(retrieved_on),
                 excerpt=excerpt,
             )
-        )
-    return {answer_id: tuple(items) for answer_id, items in found.items()}
+        found[answer_id].append(item)
+    return {answer_id: tuple(cited) for answer_id, cited in found.items()}
 
 
 def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[ApprovalInput, ...]:
