@@ -274,3 +274,11 @@ def report_input(
 def live_report(assessment: Assessment):
     """The report as the assessment stands now (a draft, never an approval)."""
     return assemble(report_input(assessment))
+
+
+def live_data(assessment: Assessment) -> dict:
+    """`live_report(assessment).as_dict()` without its deep copy: the report was just
+    assembled and nothing else holds its content."""
+    report = live_report(assessment)
+    stamps = {"fingerprint": report.fingerprint, "generated_at": report.generated_at}
+    return {**report.content, **stamps}

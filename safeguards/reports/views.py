@@ -17,7 +17,7 @@ from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
 
 from . import disclosure, pdf, ratelimit
-from .data import live_report
+from .data import live_data
 from .exports import render_csv, render_json
 from .forms import FingerprintForm, ReportFileForm
 from .present import presentation
@@ -71,7 +71,7 @@ def _current_data(assessment, public=False):
     version = _current_version(assessment)
     if version is not None:
         return version, restricted.frozen_data(version, public)
-    data = live_report(assessment).as_dict()
+    data = live_data(assessment)
     return None, restricted.draft_data(assessment, data, public)
 
 
@@ -115,7 +115,7 @@ def current_pdf(request, pk):
     if version is not None:
         content = restricted.frozen_pdf(version, public)
         return _download(content, "application/pdf", assessment, _label_of(version, public), "pdf")
-    data = restricted.draft_data(assessment, live_report(assessment).as_dict(), public)
+    data = restricted.draft_data(assessment, live_data(assessment), public)
     try:
         content = pdf.draft_pdf(data, **pdf.letterhead(assessment.office))
     except pdf.RenderFailed:
