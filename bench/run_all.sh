@@ -13,7 +13,7 @@ SCRIPTS=("$@")
 if [ ${#SCRIPTS[@]} -eq 0 ]; then
   SCRIPTS=(verify_audit.py lists.py category_page.py category_save.py report_pdf.py
            frozen_pdf.py pdf_memory.py overview_rps.py overview_during_pdf.py followup.py
-           my_work.py requests.py)
+           my_work.py requests.py read_pages.py)
 fi
 
 RESULTS="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
