@@ -17,7 +17,7 @@ STATUSES = (scoring.MET, scoring.PARTIAL, scoring.NOT_MET, scoring.UNDISCLOSED)
 # (categories, criteria per category): 15 and 240 criteria in all; 5 and 80 on a category page.
 SIZES = {15: (3, 5), 240: (3, 80)}
 
-OVERVIEW_QUERIES = 8  # scores, lists, steps, team work (cached), return comment, questions asked
+OVERVIEW_QUERIES = 6  # scores, lists, steps, team work (cached); no return, nothing asked
 CATEGORY_QUERIES = 9  # guides cached; review state, return and questions only when there are any
 HISTORY_QUERIES = 7  # +1 naming the people and what the events concern (audit.names)
 REPORT_QUERIES = 17  # public versions only?, the register, information requests, agency comments

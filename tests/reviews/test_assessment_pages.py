@@ -7,9 +7,11 @@ from django.urls import reverse
 
 from safeguards import scoring
 from safeguards.audit.models import Event
+from safeguards.followup import requests
 from safeguards.reviews import workflow
 from safeguards.reviews.models import Answer, AnswerChange, Assessment
 from tests.factories import make_assessment, make_deployment, make_framework
+from tests.followup.conftest import request_for
 
 
 @pytest.fixture
@@ -239,10 +241,12 @@ def test_overview_of_a_fully_assessed_draft_shows_the_verdict(
     assert "verdict-badge verdict-adequate" in content
 
 
-# Session, user, roles, assessment, the answers' fingerprint, the team-work fingerprint
-# (notes, assignments, review marks), the latest workflow step (is it returned?): scores,
-# lists, steps and team work of an unchanged assessment come from the cache.
-OVERVIEW_QUERIES = 8  # +1 the questions asked of the operator
+# Session, user, roles, assessment (with the kind of its latest workflow step and whether its
+# operator was asked anything), the answers' fingerprint, the team-work fingerprint (notes,
+# assignments, review marks): scores, lists, steps and team work of an unchanged assessment
+# come from the cache; the return comment and the questions asked are read only when there
+# are any.
+OVERVIEW_QUERIES = 6
 
 
 @pytest.mark.parametrize("per_category", [5, 80])
@@ -259,6 +263,26 @@ def test_overview_query_count_does_not_grow_with_criteria(
     with django_assert_num_queries(OVERVIEW_QUERIES):
         response = client.get(overview(assessment))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("per_category", [3, 40])
+def test_a_returned_and_asked_overview_reads_each_once(
+    client_for, alice, bob, office, per_category, django_assert_num_queries
+):
+    version = make_framework(categories=2, per_category=per_category)
+    answers = {criterion.code: "undisclosed" for criterion in version.criteria.all()}
+    assessment = make_assessment(make_deployment(office, alice), version, alice, answers=answers)
+    requests.send(request_for(assessment, alice, datetime.date(2027, 3, 3)), alice)
+    workflow.submit(assessment, alice)
+    workflow.return_to_draft(assessment, bob, comment="C1-2 needs the contract clause.")
+    client = client_for(alice)
+    client.get(overview(assessment))
+    # + the return step, the questions asked and their criteria's categories
+    with django_assert_num_queries(OVERVIEW_QUERIES + 3):
+        html = client.get(overview(assessment)).content.decode()
+    assert "C1-2 needs the contract clause." in html
+    assert "Asked of the operator" in html
+    assert html.count('<tr class="question-') == 2 * per_category
 
 
 def test_overview_shows_changed_scores_at_once(client_for, alice, deployment, version):

@@ -30,6 +30,11 @@ ASSESSMENTS = Assessment.objects.select_related(
 OVERVIEW = Assessment.objects.only(
     *("office", "deployment", "framework_version", "based_on", "title", "as_of", "status"),
     *("updated_at", "scoring_method", "archived_at", "archived_by", "archived_reason"),
+).annotate(
+    # With the row, as the category page does: the returned step and the questions asked are
+    # read only when there are any (most overviews have neither).
+    latest_step=returned.latest_step_kind(),
+    asked=question_links.any_sent(),
 )
 
 
@@ -167,13 +172,15 @@ def assessment_detail(request, pk):
         "can_reopen": permissions.may_reopen(user, assessment),
         "can_reassess": permissions.may_reassess(user, assessment),
         "can_archive": permissions.can(user, Action.EDIT, assessment.office_id),
-        "returned": returned.latest_return(assessment),
+        "returned": returned.latest_return(assessment)
+        if assessment.latest_step == StepKind.RETURNED
+        else None,
         "report_url": optional_url("reports:assessment_report", assessment.pk),
         "history_url": optional_url("audit:assessment_history", assessment.pk),
         "deployment_url": optional_url("reviews:deployment", assessment.deployment_id),
     }
     context["team"] = team_overview(assessment, context["fingerprint"])
-    context["asked"] = question_links.overview_rows(assessment)
+    context["asked"] = question_links.overview_rows(assessment) if assessment.asked else []
     context["scored_here"] = in_review_for_me and not context["can_approve"]
     return render(request, "reviews/assessment_detail.html", context)
 
