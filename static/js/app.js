@@ -95,6 +95,7 @@
         ? length.toLocaleString() + " characters: " + over.toLocaleString() +
           " over the limit of " + limit.toLocaleString() + ". Shorten it before saving."
         : length.toLocaleString() + " of " + limit.toLocaleString() + " characters";
+      note.toggleAttribute("data-empty", length === 0);
       note.classList.toggle("text-danger", over > 0);
       note.classList.toggle("fw-semibold", over > 0);
       /* Quiet until it matters: announce only near or past the limit. */
@@ -294,8 +295,42 @@
     });
   }
 
+  /* Each criterion's guidance on a category page is a <details>, open in the HTML: beside
+     the answer on wide screens it stays open; on narrower ones, where it would stack under
+     every answer, it starts closed, one click away. Printing opens them all (app.css does
+     too) and closes again the ones that were closed. */
+  function fitGuides(guides) {
+    var wide = window.matchMedia("(min-width: 1200px)");
+    var closed = [];
+    function fit() {
+      guides.forEach(function (guide) {
+        guide.open = wide.matches;
+      });
+    }
+    fit();
+    wide.addEventListener("change", fit);
+    window.addEventListener("beforeprint", function () {
+      closed = guides.filter(function (guide) {
+        return !guide.open;
+      });
+      closed.forEach(function (guide) {
+        guide.open = true;
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      closed.forEach(function (guide) {
+        guide.open = false;
+      });
+      closed = [];
+    });
+  }
+
   function ready() {
     document.querySelectorAll("form[data-unsaved-warning]").forEach(warnUnsaved);
+    var guides = Array.prototype.slice.call(document.querySelectorAll("details[data-guide]"));
+    if (guides.length) {
+      fitGuides(guides);
+    }
     focusFirstError();
     markScrollingTables();
     document.querySelectorAll("[data-maxlength]").forEach(counter);

@@ -106,7 +106,7 @@ def test_page_shows_each_criterion_in_a_labelled_fieldset_with_its_guidance(
     client_for, alice, assessment
 ):
     content = client_for(alice).get(page(assessment)).content.decode()
-    assert content.count('<fieldset class="criterion"') == 5
+    assert content.count('<fieldset class="criterion scored-criterion"') == 5
     assert 'id="criterion-C1-2-heading">C1-2 Criterion 1.2' in content
     assert "Is safeguard 1.2 in place?" in content
     assert "Look at the contract for safeguard 1.2." in content
@@ -182,8 +182,8 @@ def test_criterion_guides_are_rendered_once_and_then_served_from_the_cache(
     with django_assert_num_queries(CATEGORY_PAGE_QUERIES):
         second = client.get(page(assessment)).content.decode()
     assert (
-        first.split('<fieldset class="criterion"', 1)[1]
-        == second.split('<fieldset class="criterion"', 1)[1]
+        first.split('<fieldset class="criterion scored-criterion"', 1)[1]
+        == second.split('<fieldset class="criterion scored-criterion"', 1)[1]
     )
     assert "Look at the contract for safeguard 1.2." in second and "Test source, §2" in second
 
@@ -523,7 +523,10 @@ def test_each_criterion_offers_saving_then_adding_evidence_for_it(client_for, al
     url = reverse(
         "reviews:assessment_category_save_then_evidence", args=[assessment.pk, "C1", "C1-2"]
     )
-    assert f'formaction="{url}">Save and add evidence for C1-2</button>' in content
+    assert (
+        f'formaction="{url}">Save and add evidence'
+        '<span class="visually-hidden"> for C1-2</span></button>'
+    ) in content
 
 
 def test_evidence_linked_elsewhere_shows_up_checked(client_for, alice, office, assessment):

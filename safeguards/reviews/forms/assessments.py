@@ -115,13 +115,13 @@ class AnswerForm(CountedLimits, forms.Form):
         required=False,
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, **TEXT_ATTRS}),
-        help_text="Why this status, citing the evidence. For not applicable: the justification.",
+        help_text="Why this status, citing the evidence.",
     )
     recommendation = forms.CharField(
         required=False,
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, **TEXT_ATTRS}),
-        help_text="What the operator should do to close the gap.",
+        help_text="What the operator should do.",
     )
     evidence = forms.TypedMultipleChoiceField(
         required=False,

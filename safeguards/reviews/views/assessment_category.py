@@ -30,7 +30,7 @@ from safeguards.team.review import under_review_q
 
 from .. import returned
 from ..forms.assessments import AnswerForm, EvidenceChoice, EvidencePickForm
-from ..guides import GUIDE_VERSION
+from ..guides import GUIDE_VERSION, Guide
 from ..guides import guides as criterion_guides
 from ..models import (
     Answer,
@@ -136,8 +136,8 @@ class CategoryPage:
     answers: list[PageAnswer]
     # evidence id -> what the page shows of it, every item of the deployment, by title
     evidence: dict[int, EvidenceChoice]
-    # criterion id -> its guide (question, guidance, rubric, references) as HTML
-    guides: dict[int, str] = field(default_factory=dict)
+    # criterion id -> its guide (question; guidance, rubric, references) as HTML
+    guides: dict[int, Guide] = field(default_factory=dict)
     # answer id -> the ids of its linked evidence, by title
     links: dict[int, list[int]] = field(default_factory=dict)
 
@@ -330,7 +330,9 @@ def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bo
             if adds:
                 row["save_then_evidence_url"] = urls["save_then_evidence"].replace("{code}", code)
         row["linked"] = page.linked(answer)
-        row["guide"] = mark_safe(page.guides[answer.criterion.pk])  # noqa: S308 (a template's)
+        # Rendered by templates (reviews/guides.py), so safe.
+        guide = page.guides[answer.criterion.pk]
+        row["question"], row["guidance"] = mark_safe(guide.question), mark_safe(guide.details)  # noqa: S308
         context = {"row": row, "assessment": page.assessment, "review_links": review_links}
         fresh[row["key"]] = template.render(context)
     return fresh
