@@ -45,10 +45,8 @@ from ..models import (
 )
 from .assessments import optional_url
 
-# Only what the page and a save use: not the framework file's text (~90 KB) above all. The
-# assessment's review state, latest workflow step and whether its operator was asked anything
-# come with it, so a page that has none of them (most views of a draft) skips their queries.
-PAGE_ASSESSMENTS = (
+# Only what the page and a save use: not the framework file's text (~90 KB) above all.
+SAVE_ASSESSMENTS = (
     Assessment.objects.select_related("framework_version")
     .only(
         "office",
@@ -58,12 +56,15 @@ PAGE_ASSESSMENTS = (
         "title",
         "status",
     )
-    .annotate(
-        reviewed=under_review_q(),
-        latest_step=returned.latest_step_kind(),
-        asked=question_links.any_sent(),
-    )
     .order_by()  # one by its id
+)
+# The page also shows the assessment's review state, the return comment and the questions
+# asked: whether there are any comes with the assessment, so a page that has none of them
+# (most views of a draft) skips their queries. A save (which redirects) reads none of it.
+PAGE_ASSESSMENTS = SAVE_ASSESSMENTS.annotate(
+    reviewed=under_review_q(),
+    latest_step=returned.latest_step_kind(),
+    asked=question_links.any_sent(),
 )
 # Per-answer fields the conflict page recomputes instead of passing through.
 RESOLUTION_FIELDS = ("resolution", "stored_version")
@@ -245,8 +246,8 @@ def deployment_evidence(deployment_id: int) -> dict[int, EvidenceChoice]:
     }
 
 
-def _load(request, pk: int, code: str, action: Action) -> CategoryPage:
-    assessment = get_for_user(request.user, PAGE_ASSESSMENTS, action, pk=pk)
+def _load(request, pk: int, code: str, action: Action, assessments=SAVE_ASSESSMENTS):
+    assessment = get_for_user(request.user, assessments, action, pk=pk)
     return CategoryPage.load(assessment, code)
 
 
@@ -267,11 +268,14 @@ def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable:
     save (bound forms, with errors) are always rendered afresh."""
     assessment = page.assessment
     answer_ids = [answer.pk for answer in page.answers]
-    reviews = page_reviews(assessment.pk, answer_ids, reviewed=assessment.reviewed)
+    # Read with PAGE_ASSESSMENTS, the assessment says whether it has notes, a return and
+    # questions asked; after a refused save (SAVE_ASSESSMENTS) they are looked up.
+    reviewed = getattr(assessment, "reviewed", None)
+    reviews = page_reviews(assessment.pk, answer_ids, reviewed=reviewed)
     review_links = may_raise_notes(request.user, assessment)
     # Each criterion's latest question to the operator, if one was sent (one query).
     asked = {}
-    if assessment.asked:
+    if getattr(assessment, "asked", True):
         codes = [answer.criterion.code for answer in page.answers]
         asked = question_links.for_deployment(assessment.deployment_id, codes)
     adds = editable and optional_url("reviews:evidence_create", assessment.deployment_id)
@@ -372,7 +376,7 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
     }
-    returning = assessment.latest_step == StepKind.RETURNED
+    returning = getattr(assessment, "latest_step", StepKind.RETURNED) == StepKind.RETURNED
     step = returned.latest_return(assessment) if returning else None
     codes = [category.code for category in page.categories]
     if step is not None and returned.concerns(step.comment, page.category.code, codes):
@@ -416,7 +420,7 @@ def assessment_category(request, pk, code):
     if request.method == "POST":
         page = _load(request, pk, code, Action.EDIT)
         return _save(request, page, request.POST, then=page.url())
-    page = _load(request, pk, code, Action.VIEW)
+    page = _load(request, pk, code, Action.VIEW, PAGE_ASSESSMENTS)
     return _render(request, page)
 
 
