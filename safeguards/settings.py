@@ -110,7 +110,9 @@ TEMPLATES = [
 
 # SQLite by default: WAL lets readers work while one writer writes, the busy timeout waits
 # instead of failing, and IMMEDIATE transactions take the write lock at BEGIN so two saves
-# queue up rather than deadlock into "database is locked".
+# queue up rather than deadlock into "database is locked". Each app thread keeps its connection
+# for ten minutes: opening one (Django's SQL functions, the PRAGMAs, reading the schema) cost
+# about 3.5 ms of CPU, on every request, before any page work.
 SQLITE_PATH = DATA_DIR / "safeguards.sqlite3"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
@@ -119,6 +121,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,

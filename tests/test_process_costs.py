@@ -1,0 +1,62 @@
+"""Costs an app process pays once, not in every request: the warm-up at start, the kept
+SQLite connection."""
+
+import json
+
+from tests.child import run_on_sqlite_file
+
+PROBE = """
+import json, sys
+import safeguards.wsgi
+print(json.dumps({
+    "signer_imported": "pyhanko.sign" in sys.modules,
+    "views_imported": "safeguards.reviews.views.assessment_category" in sys.modules,
+}))
+"""
+
+
+def test_loading_the_wsgi_app_imports_the_views_and_signer_and_cuts_the_stamp_font(tmp_path):
+    result = run_on_sqlite_file(["-c", PROBE], tmp_path)
+    assert result.returncode == 0, result.stderr
+    state = json.loads(result.stdout.strip().splitlines()[-1])
+    assert state == {"signer_imported": True, "views_imported": True}
+    fonts = list((tmp_path / "cache" / "fonts").glob("*-stamp.ttf"))
+    assert len(fonts) == 1 and fonts[0].stat().st_size > 10_000
+
+
+def test_a_signer_that_cannot_warm_up_does_not_stop_the_app(tmp_path):
+    # The font cache's folder is a file: the stamp font cannot be written, the app still loads.
+    (tmp_path / "cache").write_text("")
+    result = run_on_sqlite_file(["-c", "import safeguards.wsgi; print('loaded')"], tmp_path)
+    assert result.returncode == 0 and "loaded" in result.stdout, result.stderr
+    assert "Warm-up of the report signer failed" in result.stderr
+
+
+TWO_REQUESTS = """
+import io, sys
+from django.core.management import call_command
+import safeguards.wsgi
+from django.db import connection
+call_command("migrate", verbosity=0)
+
+def get(path):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "SERVER_NAME": "127.0.0.1",
+               "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr}
+    statuses = []
+    body = safeguards.wsgi.application(environ, lambda status, headers: statuses.append(status))
+    b"".join(body)
+    body.close()  # request_finished: where Django closes a connection it does not keep
+    return statuses[0], connection.connection
+
+first_status, first = get("/accounts/login/")
+second_status, second = get("/accounts/login/")
+print(first_status, second_status, first is not None and first is second)
+"""
+
+
+def test_an_app_thread_keeps_its_sqlite_connection_from_one_request_to_the_next(tmp_path):
+    # Opening one costs ~3.5 ms of CPU (functions, PRAGMAs, the schema) on every request.
+    result = run_on_sqlite_file(["-c", TWO_REQUESTS], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "200 OK 200 OK True"
