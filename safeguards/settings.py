@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeguards.accounts.context_processors.offices",
+                "safeguards.accounts.context_processors.nav_urls",
                 "safeguards.notifications.context_processors.unread",
             ],
         },
