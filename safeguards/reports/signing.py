@@ -414,6 +414,12 @@ def _inspect_pdf(pdf: bytes, trusted_pems: list[str], tsa_pems: list[str] = ()) 
         return SignatureReport(INVALID, problem=f"The PDF's structure is damaged ({error}).")
     office_sigs = [sig for sig in embedded if sig.sig_object_type != "/DocTimeStamp"]
     if not office_sigs:
+        if pdf.count(b"/ByteRange") > len(embedded):
+            # A signature is written in the file but cannot be found from its catalog: a
+            # changed byte in the form or field that leads to it reads as "unsigned" otherwise.
+            return SignatureReport(
+                INVALID, problem="The PDF holds a signature that cannot be read: it was changed."
+            )
         return SignatureReport(UNSIGNED)
     sig = office_sigs[0]
     roots = _trust_roots(trusted_pems)

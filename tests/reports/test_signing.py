@@ -117,6 +117,19 @@ def test_inspect_reports_a_valid_b_b_signature(signed, office_key):
     assert report.timestamps == ()
 
 
+@pytest.mark.parametrize("marker", [b"/AcroForm", b"/FT /Sig"])
+def test_a_changed_byte_on_the_way_to_the_signature_is_invalid_not_unsigned(
+    signed, office_key, marker
+):
+    # The catalog's form or the field that leads to the signature: the reader no longer finds
+    # it, but the file still holds one; "unsigned" would invite the reader to trust the text.
+    changed = bytearray(signed)
+    changed[signed.rindex(marker) + 2] += 1
+    report = signing.inspect_pdf(bytes(changed), [office_key[1]])
+    assert report.state == signing.INVALID
+    assert "cannot be read" in report.problem
+
+
 @pytest.mark.parametrize("where", [0.02, 0.3, 0.5, 0.9, 0.999])
 def test_a_one_byte_change_anywhere_is_invalid(signed, office_key, where):
     changed = bytearray(signed)
