@@ -266,7 +266,11 @@ SAFEGUARDS_PDF_TIMEOUT = int(os.environ.get("SAFEGUARDS_PDF_TIMEOUT", "30"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages after an action travel in a signed cookie (Django's default; a long one overflows
+# into the session), so showing "Saved …" costs no session write: with SQLite every write
+# waits for the one write lock. The messages left unread at sign-in and sign-out are dropped
+# (accounts/apps.py): they were the previous person's.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 
 def cache_from_url(url: str) -> dict:
