@@ -47,23 +47,29 @@ class Blocker:
 
 def submission_blockers(answers: list[Answer]) -> list[Blocker]:
     """What stops submission, in framework order. Answers need `criterion__category` loaded."""
+    return blockers_of(
+        (a.criterion.code, a.criterion.category.code, a.status, a.rationale, a.criterion.red_line)
+        for a in answers
+    )
+
+
+def blockers_of(rows) -> list[Blocker]:
+    """`submission_blockers` of plain rows (code, category code, status, rationale, red line),
+    in framework order: for pages that read answers as rows, not model instances."""
     blockers = []
-    for answer in answers:
-        criterion = answer.criterion
-        rationale = answer.rationale.strip()
-        if answer.status == scoring.NOT_ASSESSED:
+    for code, category, status, rationale, red_line in rows:
+        rationale = rationale.strip()
+        if status == scoring.NOT_ASSESSED:
             message = "not assessed yet"
-        elif answer.status == scoring.NOT_APPLICABLE and criterion.red_line:
+        elif status == scoring.NOT_APPLICABLE and red_line:
             message = "marked not applicable, which a red line never is"
-        elif answer.status == scoring.NOT_APPLICABLE and len(rationale) < JUSTIFICATION_MIN_LENGTH:
+        elif status == scoring.NOT_APPLICABLE and len(rationale) < JUSTIFICATION_MIN_LENGTH:
             message = "not applicable without a justification"
         elif not rationale:
             message = "no rationale"
         else:
             continue
-        blockers.append(
-            Blocker(criterion.code, criterion.category.code, f"{criterion.code}: {message}.")
-        )
+        blockers.append(Blocker(code, category, f"{code}: {message}."))
     return blockers
 
 

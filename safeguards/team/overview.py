@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -9,9 +10,9 @@ from django.db.models import Count, OuterRef, Subquery
 
 from safeguards import scoring
 from safeguards.accounts.models import display_name
-from safeguards.reviews.models import Answer
+from safeguards.reviews.models import Answer, StepKind, WorkflowStep
 
-from .models import Assignment, ReviewMark, ReviewNote
+from .models import Assignment, NoteWaiting, ReviewMark, ReviewNote
 from .review import OPEN, AnswerReview, answer_reviews
 
 CACHE_SECONDS = 3600
@@ -33,57 +34,85 @@ def _count(**filters):
     return Subquery(answers.order_by().values("assessment_id").annotate(n=Count("pk")).values("n"))
 
 
-def team_fingerprint(assessment_id: int) -> str:
-    """Changes whenever what `overview` shows can change other than through the answers,
-    status or steps (the overview's own fingerprint): notes raised or cleared, assignments
-    made, changed or removed, answers marked reviewed. One query."""
+class TeamState(NamedTuple):
+    notes: int
+    open_notes: int
+    assignments: int
+    last_assigned: object
+    marks: int
+    submitted: bool
+
+    @property
+    def under_review(self) -> bool:
+        """As `review.under_review`: submitted once, or any review note."""
+        return bool(self.submitted or self.notes)
+
+
+def team_state(assessment_id: int) -> TeamState:
+    """What changes whenever what `overview` shows can change other than through the
+    answers, status or steps (the overview's own fingerprint): notes raised or cleared,
+    assignments made, changed or removed, answers marked reviewed; with the open notes'
+    count and whether the assessment was ever submitted, which `overview` then need not
+    query. One query."""
     quote = connection.ops.quote_name
-    notes, assignments, marks = (
-        quote(model._meta.db_table) for model in (ReviewNote, Assignment, ReviewMark)
+    notes, assignments, marks, steps = (
+        quote(model._meta.db_table) for model in (ReviewNote, Assignment, ReviewMark, WorkflowStep)
     )
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {notes} WHERE {quote('assessment_id')} = %s), "
             f"(SELECT COUNT(*) FROM {notes} WHERE {quote('assessment_id')} = %s "
-            f"AND {quote('waiting')} <> 'cleared'), "
+            f"AND {quote('waiting')} <> %s), "
             f"(SELECT COUNT(*) FROM {assignments} WHERE {quote('assessment_id')} = %s), "
             f"(SELECT MAX({quote('assigned_at')}) FROM {assignments} "
             f"WHERE {quote('assessment_id')} = %s), "
-            f"(SELECT COUNT(*) FROM {marks} WHERE {quote('assessment_id')} = %s)",
-            [assessment_id] * 5,
+            f"(SELECT COUNT(*) FROM {marks} WHERE {quote('assessment_id')} = %s), "
+            f"(SELECT COUNT(*) FROM {steps} WHERE {quote('assessment_id')} = %s "
+            f"AND {quote('kind')} = %s)",
+            [assessment_id, assessment_id, NoteWaiting.CLEARED.value, *[assessment_id] * 4]
+            + [StepKind.SUBMITTED.value],
         )
-        return ":".join(str(part) for part in cursor.fetchone())
+        notes, open_notes, assignments, last_assigned, marks, submitted = cursor.fetchone()
+    return TeamState(notes, open_notes, assignments, last_assigned, marks, bool(submitted))
 
 
 def cached_overview(assessment, fingerprint: str) -> TeamOverview:
-    """`overview`, cached under the assessment's fingerprint and the team fingerprint: an
-    unchanged overview costs one query here and reads no answers."""
-    parts = f"{fingerprint}:{team_fingerprint(assessment.pk)}".encode()
+    """`overview`, cached under the assessment's fingerprint and the team's state: an
+    unchanged overview costs one query here and reads no answers; a changed one with no
+    assignments and nothing under review (a draft being scored) no more."""
+    state = team_state(assessment.pk)
+    parts = f"{fingerprint}:{':'.join(str(part) for part in state)}".encode()
     key = f"team-overview:{assessment.pk}:{hashlib.sha256(parts).hexdigest()}"
     found = cache.get(key)
     if found is None:
-        found = overview(assessment)
+        found = overview(assessment, state)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
-def overview(assessment) -> TeamOverview:
-    """Three queries: the assignments with their progress, the open notes, the edited answers."""
-    assignments = list(
-        Assignment.objects.filter(assessment_id=assessment.pk)
-        .select_related("category", "assignee__profile")
-        .annotate(
-            total=_count(),
-            answered=_count(status__in=[s for s in scoring.STATUSES if s != scoring.NOT_ASSESSED]),
+def overview(assessment, state: TeamState | None = None) -> TeamOverview:
+    """The assignments with their progress, the open notes, the edited answers: one query
+    for each of those there are (`state`, from `team_state`, says which)."""
+    state = state or team_state(assessment.pk)
+    assignments = []
+    if state.assignments:
+        assignments = list(
+            Assignment.objects.filter(assessment_id=assessment.pk)
+            .select_related("category", "assignee__profile")
+            .annotate(
+                total=_count(),
+                answered=_count(
+                    status__in=[s for s in scoring.STATUSES if s != scoring.NOT_ASSESSED]
+                ),
+            )
+            .order_by("category__position")
         )
-        .order_by("category__position")
-    )
     for assignment in assignments:
         assignment.name = display_name(assignment.assignee)
         assignment.done = bool(assignment.total) and assignment.answered == assignment.total
-    open_notes = ReviewNote.objects.filter(OPEN, assessment_id=assessment.pk).count()
-    edited = sum(1 for r in answer_reviews(assessment.pk).values() if r.edited_after_review)
-    return TeamOverview(assignments, open_notes, edited)
+    reviews = answer_reviews(assessment.pk, reviewed=state.under_review)
+    edited = sum(1 for r in reviews.values() if r.edited_after_review)
+    return TeamOverview(assignments, state.open_notes, edited)
 
 
 def page_reviews(assessment_id: int, answer_ids: list[int], *, reviewed=None) -> dict:
@@ -101,4 +130,4 @@ def page_reviews(assessment_id: int, answer_ids: list[int], *, reviewed=None) ->
     return reviews
 
 
-__all__ = ["TeamOverview", "overview", "page_reviews"]
+__all__ = ["TeamOverview", "TeamState", "overview", "page_reviews", "team_state"]

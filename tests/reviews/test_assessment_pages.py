@@ -329,6 +329,31 @@ def test_overview_of_an_unchanged_assessment_reads_no_answers(
     assert summary_part(first) == summary_part(second)
 
 
+@pytest.mark.parametrize("per_category", [5, 80])
+def test_overview_after_a_save_reads_the_answers_once_and_keeps_the_head(
+    client_for, alice, office, per_category, django_assert_num_queries
+):
+    """Reviewers save drafts all day: after a save the overview reads the answers (as rows)
+    and the framework's thresholds, and nothing else; its head and steps stay cached."""
+    version = make_framework(categories=3, per_category=per_category)
+    assessment = make_assessment(make_deployment(office, alice), version, alice)
+    client = client_for(alice)
+    client.get(overview(assessment))
+    row = Answer.objects.get(assessment=assessment, criterion__code="C2-3")
+    assessment.save_answers(
+        [AnswerChange(row.pk, row.version, scoring.NOT_MET, "None.", "")], alice
+    )
+    with django_assert_num_queries(OVERVIEW_QUERIES + 2) as context:
+        content = client.get(overview(assessment)).content.decode()
+    tables = " ".join(q["sql"] for q in context.captured_queries)
+    assert (
+        '"reviews_workflowstep"."id"' not in tables and '"reviews_deployment"."name"' not in tables
+    )
+    assert f"1 of {3 * per_category} assessed" in content
+    assert "C2-3 Criterion 2.3</a> (not met)" in content  # a gap without a recommendation
+    assert "Not yet submitted for review." in content and assessment.title in content
+
+
 def summary_part(html: str) -> str:
     """From the score section to the workflow's forms (past the per-request CSRF tokens)."""
     return html.split('id="score-heading"', 1)[1].split("<form", 1)[0]

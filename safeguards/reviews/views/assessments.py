@@ -1,6 +1,7 @@
 """Assessments: the list, starting one, its overview, the next-unanswered jump, re-assessment."""
 
 from functools import cached_property
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,7 +19,15 @@ from safeguards.team.overview import cached_overview as team_overview
 
 from .. import once, returned, workflow
 from ..forms.assessments import AssessmentFilterForm, AssessmentStartForm, ReassessForm
-from ..models import Answer, Assessment, AssessmentStatus, Deployment, StepKind, WorkflowStep
+from ..models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Deployment,
+    StepKind,
+    WorkflowStep,
+    lacks_recommendation,
+)
 from ..sorting import DATES, Column, sort_by
 
 PAGE_SIZE = 25
@@ -162,8 +171,9 @@ def assessment_detail(request, pk):
     context = {
         "assessment": assessment,
         # The scores and lists below are cached per this key (see the template), so a view of
-        # an unchanged assessment costs one aggregate query instead of reading every answer.
-        "fingerprint": _fingerprint(assessment),
+        # an unchanged assessment costs one aggregate query instead of reading every answer;
+        # the head and the steps per the narrower one, which no answer changes.
+        **_fingerprints(assessment),
         "summary": Summary(assessment),
         "steps": assessment.steps.all(),
         "can_edit": permissions.may_edit_answers(user, assessment),
@@ -185,11 +195,12 @@ def assessment_detail(request, pk):
     return render(request, "reviews/assessment_detail.html", context)
 
 
-def _fingerprint(assessment: Assessment) -> str:
-    """Changes whenever anything the cached parts of the overview show can change: every
-    answer change raises its version (and sets updated_at); every workflow step saves the
-    assessment's status and updated_at; a deployment edit its updated_at; the rest
-    (framework version, based-on) is fixed.
+def _fingerprints(assessment: Assessment) -> dict[str, str]:
+    """`fingerprint` changes whenever anything the cached parts of the overview show can
+    change: every answer change raises its version (and sets updated_at); every workflow
+    step saves the assessment's status and updated_at; a deployment edit its updated_at; the
+    rest (framework version, based-on) is fixed. `head_fingerprint` leaves the answers out:
+    the head and the steps show none of them, so a save of answers leaves those warm.
 
     Plain SQL: the ORM would spend longer building this one aggregate than running it.
     """
@@ -202,9 +213,50 @@ def _fingerprint(assessment: Assessment) -> str:
             f"FROM {quote(Answer._meta.db_table)} WHERE {quote('assessment_id')} = %s",
             [assessment.deployment_id, assessment.pk],
         )
-        answers = cursor.fetchone()
+        *answers, deployment = cursor.fetchone()
     parts = (assessment.status, assessment.updated_at.isoformat(), assessment.based_on_id)
-    return ":".join(str(part) for part in (*parts, *answers))
+    return {
+        "fingerprint": ":".join(str(part) for part in (*parts, *answers, deployment)),
+        "head_fingerprint": ":".join(str(part) for part in (*parts, deployment)),
+    }
+
+
+class AnswerRow(NamedTuple):
+    """One answer as the overview uses it: its criterion and category, status and texts."""
+
+    code: str
+    title: str
+    category: str
+    category_title: str
+    category_position: int
+    severity: str
+    red_line: bool
+    weight: int | None
+    status: str
+    rationale: str
+    recommendation: str
+
+    @property
+    def status_label(self) -> str:
+        return scoring.STATUS_LABELS[self.status]
+
+    @property
+    def lacks_recommendation(self) -> bool:
+        return lacks_recommendation(self.status, self.recommendation)
+
+
+class CategoryRow(NamedTuple):
+    code: str
+    title: str
+
+
+# Rows, not model instances (criterion and category with each answer: about three model
+# instances an answer): the overview reads them again after every save of the assessment.
+ANSWER_ROWS = Answer.objects.order_by("criterion__position").values_list(
+    *("criterion__code", "criterion__title", "criterion__category__code"),
+    *("criterion__category__title", "criterion__category__position", "criterion__severity"),
+    *("criterion__red_line", "criterion__weight", "status", "rationale", "recommendation"),
+)
 
 
 class Summary:
@@ -224,15 +276,19 @@ class Summary:
         return FrameworkVersion.objects.only(*fields).get(pk=self.assessment.framework_version_id)
 
     @cached_property
-    def answers(self) -> list:
-        return list(self.assessment.answers.select_related("criterion__category"))
+    def answers(self) -> list[AnswerRow]:
+        rows = ANSWER_ROWS.filter(assessment_id=self.assessment.pk)
+        return [AnswerRow(*row) for row in rows]
 
     @cached_property
     def result(self) -> scoring.Result:
         answers = self.answers
         return scoring.assess(
-            [answer.criterion.as_scoring(answer.criterion.category.code) for answer in answers],
-            {answer.criterion.code: answer.status for answer in answers},
+            [
+                scoring.Criterion(row.code, row.category, row.severity, row.red_line, row.weight)
+                for row in answers
+            ],
+            {row.code: row.status for row in answers},
             self.framework_version.thresholds,
             method=self.assessment.scoring_method,
         )
@@ -240,15 +296,21 @@ class Summary:
     @cached_property
     def categories(self) -> list[dict]:
         scored = {row.code: row for row in self.result.categories}
+        # The answered categories in framework order, from the answers' own rows: a category
+        # without criteria has no score and is not listed.
+        categories = {}
+        for row in self.answers:
+            if row.category not in categories:
+                categories[row.category] = (row.category_position, row.category_title)
         return [
             {
-                "category": category,
+                "category": CategoryRow(code, title),
                 "result": row,
                 "score": score_text(row.score),
                 "value": None if row.score is None else float(row.score),
             }
-            for category in self.framework_version.categories.all()
-            if (row := scored.get(category.code))
+            for code, (_, title) in sorted(categories.items(), key=lambda item: item[1][0])
+            if (row := scored.get(code))
         ]
 
     @property
@@ -289,7 +351,10 @@ class Summary:
 
     @cached_property
     def blockers(self) -> list:
-        return workflow.submission_blockers(self.answers)
+        return workflow.blockers_of(
+            (row.code, row.category, row.status, row.rationale, row.red_line)
+            for row in self.answers
+        )
 
     @cached_property
     def unrecommended(self) -> list:
@@ -310,7 +375,7 @@ def _unmatched(assessment: Assessment, answers) -> dict:
             "code", flat=True
         )
     )
-    codes = [answer.criterion.code for answer in answers]
+    codes = [answer.code for answer in answers]
     return {
         "unmatched": sorted(earlier - set(codes)),
         "new_criteria": [code for code in codes if code not in earlier],
