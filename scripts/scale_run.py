@@ -1,7 +1,9 @@
 """`make test-scale`: the app under load on real engines, then the checks (tests/scale/).
 
   --mode two     two gunicorn instances on one PostgreSQL (DATABASE_URL, set by
-                 scripts/test-postgres.sh) and one SeaweedFS S3 server, a shared database cache
+                 scripts/test-postgres.sh) and one SeaweedFS S3 server, a shared cache
+                 (--cache redis: a redis-server of its own, the default; --cache db: Django's
+                 database cache in PostgreSQL)
   --mode single  the `make run` default: SQLite and files on disk, one gunicorn
 
 Everything runs on 127.0.0.1 as this script's own processes, and everything it started is
@@ -24,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.scale import seaweed  # noqa: E402
+from tests.scale import redis_server, seaweed  # noqa: E402
 
 PY = sys.executable
 BIN = Path(PY).parent
@@ -147,6 +149,7 @@ def restore_target(mode: str, env: dict, work: Path, s3) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=("two", "single"), default="two")
+    parser.add_argument("--cache", choices=("redis", "db"), default="redis")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", default="45s")
@@ -160,7 +163,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="safeguards-scale-"))
     processes: list[subprocess.Popen] = []
-    s3 = None
+    s3 = cache_server = None
     started = time.monotonic()
     env = {
         **os.environ,
@@ -180,8 +183,14 @@ def main() -> int:
             s3 = seaweed.start(work / "seaweedfs")
             s3.create_bucket("evidence")
             env.update(s3.env("evidence"))
-            env["SAFEGUARDS_CACHE_URL"] = "db://safeguards_cache"
             print(f"SeaweedFS S3 on {s3.endpoint} ({time.monotonic() - started:.0f} s)")
+            if options.cache == "redis":
+                (work / "redis").mkdir()
+                cache_server = redis_server.start(work / "redis")
+                env["SAFEGUARDS_CACHE_URL"] = cache_server.url
+            else:
+                env["SAFEGUARDS_CACHE_URL"] = "db://safeguards_cache"
+            print(f"shared cache: {env['SAFEGUARDS_CACHE_URL']}")
         manage("migrate", "--noinput", env=env)
         manage("createcachetable", env=env)
         plan_path, log_path = work / "plan.json", work / "requests.jsonl"
@@ -240,7 +249,7 @@ def main() -> int:
             seaweed.stop_process(process, grace=20)
         table = figures(work / "locust_stats.csv")
         title = (
-            "two gunicorn instances, PostgreSQL, SeaweedFS S3, shared database cache"
+            f"two gunicorn instances, PostgreSQL, SeaweedFS S3, shared cache ({options.cache})"
             if options.mode == "two"
             else "one gunicorn, SQLite, files on disk (make run)"
         )
@@ -309,6 +318,8 @@ def main() -> int:
             seaweed.stop_process(process, grace=5)
         if s3 is not None:
             s3.stop()
+        if cache_server is not None:
+            cache_server.stop()
         if options.keep:
             print(f"work folder kept: {work}")
         else:

@@ -4,10 +4,6 @@ database cache. Two test clients stand for two app instances; before each reques
 opened afresh from the settings, as it is in another process, so only what the cache server
 holds carries over from one instance to the other."""
 
-import os
-import shutil
-import subprocess
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -18,43 +14,23 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from safeguards.settings import cache_from_url
-from tests.scale.seaweed import free_port, stop_process
+from tests.scale import redis_server
 
 redis = pytest.importorskip("redis", reason="the redis package is in requirements.txt")
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PASSWORD = "correct horse battery"  # tests/conftest.py's members
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """A throwaway redis-server on a free loopback port, stopped afterwards (also on failure)."""
-    if not os.access(REDIS_SERVER, os.X_OK):
+    if not redis_server.available():
         pytest.skip("redis-server is not installed: bash scripts/system-packages.sh installs it")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        + ["--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = redis_server.start(tmp_path_factory.mktemp("redis"))
     try:
-        server = redis.Redis(host="127.0.0.1", port=port)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                server.ping()
-                break
-            except redis.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server on port {port} did not start") from None
-                time.sleep(0.05)
-        server.close()
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        stop_process(process)
+        server.stop()
 
 
 @pytest.fixture(params=["redis", "db"])
