@@ -4,7 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse
+
+from safeguards import settings as app_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,3 +115,17 @@ def test_deploy_check_passes_with_https_settings(tmp_path):
 def test_plain_http_still_works_without_https_setting(client, alice):
     client.force_login(alice)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_passwords_are_hashed_with_argon2_and_older_hashes_upgraded(client, alice, settings):
+    # The app's own hashers (the suite's MD5 fixture only keeps user creation fast).
+    settings.PASSWORD_HASHERS = app_settings.PASSWORD_HASHERS
+    alice.password = make_password("correct horse battery", hasher="pbkdf2_sha256")
+    alice.save(update_fields=["password"])
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.password.startswith("argon2$argon2id$")
+    assert alice.check_password("correct horse battery")
