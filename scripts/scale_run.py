@@ -156,6 +156,11 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=40, help="tasks per user at most")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--json", help="write the figures here as JSON")
+    parser.add_argument(
+        "--timing",
+        action="store_true",
+        help="also print each request kind's CPU and wall time in the app (bench/gunicorn_timing)",
+    )
     options = parser.parse_args()
     if options.mode == "two" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("--mode two needs DATABASE_URL of a PostgreSQL database (scripts/test-scale.sh).")
@@ -197,6 +202,10 @@ def main() -> int:
         run([PY, "-m", "tests.scale.seed", str(plan_path)], env)
         print(f"migrated and seeded ({time.monotonic() - started:.0f} s)")
         log_path.touch()
+        if options.timing:
+            env["SAFEGUARDS_TIMING_DIR"] = str(work / "timing")
+            (work / "timing").mkdir()
+            env["GUNICORN_CMD_ARGS"] = f"--config {ROOT / 'bench' / 'gunicorn_timing.py'}"
         instances = 2 if options.mode == "two" else 1
         ports = [seaweed.free_port() for _ in range(instances)]
         for port in ports:
@@ -254,6 +263,10 @@ def main() -> int:
             else "one gunicorn, SQLite, files on disk (make run)"
         )
         print_table(table, f"{title}; {options.users} users; times in ms")
+        if options.timing:
+            from bench import gunicorn_timing
+
+            gunicorn_timing.print_summary(gunicorn_timing.summary(work / "timing"))
         total = next((row for row in table if row["name"] == "Aggregated"), None)
         if total:
             print(
