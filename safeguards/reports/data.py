@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from .assemble import (
     ReportInput,
     assemble,
 )
+
+User = get_user_model()
 
 # Steps after which the sign-off starts over: a returned or reopened assessment is scored again.
 _CYCLE_RESTARTS = {StepKind.RETURNED, StepKind.REOPENED}
@@ -105,18 +108,26 @@ def _evidence_by_answer(assessment_id: int) -> dict[int, tuple[EvidenceInput, ..
     return {answer_id: tuple(cited) for answer_id, cited in found.items()}
 
 
-def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[ApprovalInput, ...]:
-    """Who scored (the last editor of each answer), who submitted and who approved, this cycle."""
-    last_edit: dict[str, datetime | None] = {}
-    people = {}
-    for answer in answers:
-        if answer.updated_by_id is None:
+def _approvals(edits, steps, approved_by=None, approved_at=None) -> tuple[ApprovalInput, ...]:
+    """Who scored (the last editor of each answer), who submitted and who approved, this cycle.
+    `edits`: (user id, updated at) of every answer."""
+    last_edit: dict[int, datetime | None] = {}
+    for user_id, updated_at in edits:
+        if user_id is None:
             continue
-        name = answer.updated_by.get_username()
-        people[name] = answer.updated_by
-        previous = last_edit.get(name)
-        if previous is None or (answer.updated_at and answer.updated_at > previous):
-            last_edit[name] = answer.updated_at
+        previous = last_edit.get(user_id)
+        if previous is None or (updated_at and updated_at > previous):
+            last_edit[user_id] = updated_at
+    # The few people who scored, not one user and profile per answer.
+    people = (
+        {
+            user.get_username(): user
+            for user in User.objects.filter(pk__in=last_edit).select_related("profile")
+        }
+        if last_edit
+        else {}
+    )
+    by_name = {user.get_username(): last_edit[user.pk] for user in people.values()}
 
     def signed(role, username, at, user=None, **approval) -> ApprovalInput:
         user = user or people.get(username)
@@ -129,7 +140,7 @@ def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[Appr
             **approval,
         )
 
-    approvals = [signed("reviewer", name, at) for name, at in sorted(last_edit.items())]
+    approvals = [signed("reviewer", name, at) for name, at in sorted(by_name.items())]
     current: list[WorkflowStep] = []
     for step in steps:
         if step.kind in _CYCLE_RESTARTS:
@@ -166,6 +177,14 @@ def _approvals(answers, steps, approved_by=None, approved_at=None) -> tuple[Appr
     return tuple(approvals)
 
 
+# An assessment's row as the report reads it, with what the report shows of its office,
+# deployment and framework; not the framework's YAML source (tens of kilobytes, read on every
+# view of a draft).
+REPORT_ASSESSMENTS = Assessment.objects.select_related(
+    "office", "deployment", "framework_version__framework"
+).defer("framework_version__source_text", "framework_version__description")
+
+
 def report_input(
     assessment: Assessment,
     *,
@@ -173,16 +192,15 @@ def report_input(
     approved_by=None,
     approved_at: datetime | None = None,
     anchor: tuple[int, str | None] | None = None,
+    loaded: bool = False,
 ) -> ReportInput:
-    """Everything the report needs, in eight queries (two more if the audit app's own anchor
+    """Everything the report needs, in nine queries (two more if the audit app's own anchor
     is used). `report_version`, `approved_by` and `approved_at` are given when freezing;
-    `anchor` (events, head) when the caller took it before writing the approval's events."""
-    # Not the framework's YAML source (tens of kilobytes, read on every view of a draft).
-    assessment = (
-        Assessment.objects.select_related("office", "deployment", "framework_version__framework")
-        .defer("framework_version__source_text", "framework_version__description")
-        .get(pk=assessment.pk)
-    )
+    `anchor` (events, head) when the caller took it before writing the approval's events;
+    `loaded` when the caller has just read `assessment` through REPORT_ASSESSMENTS (one
+    query fewer)."""
+    if not loaded:
+        assessment = REPORT_ASSESSMENTS.get(pk=assessment.pk)
     version = assessment.framework_version
     categories = Category.objects.filter(framework_version=version).order_by("position")
     # Rows, not model instances: a draft's report is assembled on every view of its page.
@@ -193,10 +211,19 @@ def report_input(
             "pk", "code", "category__code", "title", "question", "severity", "weight", "red_line"
         )
     )
+    # Rows: the report needs each answer's texts and who last changed it, not instances.
     answers = {
-        answer.criterion_id: answer
-        for answer in Answer.objects.filter(assessment=assessment).select_related(
-            "updated_by__profile"
+        criterion_id: row
+        for criterion_id, *row in Answer.objects.filter(assessment=assessment)
+        .order_by()
+        .values_list(
+            "criterion_id",
+            "pk",
+            "status",
+            "rationale",
+            "recommendation",
+            "updated_by_id",
+            "updated_at",
         )
     }
     evidence = _evidence_by_answer(assessment.pk)
@@ -208,8 +235,9 @@ def report_input(
     events, head = anchor if anchor is not None else audit_anchor(assessment.pk)
 
     rows = []
+    unanswered = (None, "not_assessed", "", "", None, None)
     for pk, code, category, title, question, severity, weight, red_line in criteria:
-        answer = answers.get(pk)
+        answer_id, status, rationale, recommendation, _, _ = answers.get(pk, unanswered)
         rows.append(
             CriterionInput(
                 code=code,
@@ -219,10 +247,10 @@ def report_input(
                 severity=severity,
                 weight=weight,
                 red_line=red_line,
-                status=answer.status if answer else "not_assessed",
-                rationale=answer.rationale if answer else "",
-                recommendation=answer.recommendation if answer else "",
-                evidence=evidence.get(answer.pk, ()) if answer else (),
+                status=status,
+                rationale=rationale,
+                recommendation=recommendation,
+                evidence=evidence.get(answer_id, ()),
             )
         )
     frozen = report_version is not None
@@ -253,7 +281,9 @@ def report_input(
         assessment_status="approved" if frozen else assessment.status,
         categories=tuple(CategoryInput(c.code, c.title) for c in categories),
         criteria=tuple(rows),
-        approvals=_approvals(answers.values(), steps, approved_by, approved_at),
+        approvals=_approvals(
+            ((row[4], row[5]) for row in answers.values()), steps, approved_by, approved_at
+        ),
         audit_events=events,
         audit_head=head,
         report_version=report_version,
@@ -271,14 +301,15 @@ def report_input(
     )
 
 
-def live_report(assessment: Assessment):
-    """The report as the assessment stands now (a draft, never an approval)."""
-    return assemble(report_input(assessment))
+def live_report(assessment: Assessment, *, loaded: bool = False):
+    """The report as the assessment stands now (a draft, never an approval); `loaded`: see
+    `report_input`."""
+    return assemble(report_input(assessment, loaded=loaded))
 
 
-def live_data(assessment: Assessment) -> dict:
+def live_data(assessment: Assessment, *, loaded: bool = False) -> dict:
     """`live_report(assessment).as_dict()` without its deep copy: the report was just
     assembled and nothing else holds its content."""
-    report = live_report(assessment)
+    report = live_report(assessment, loaded=loaded)
     stamps = {"fingerprint": report.fingerprint, "generated_at": report.generated_at}
     return {**report.content, **stamps}

@@ -17,7 +17,7 @@ from safeguards.restricted import versions as restricted
 from safeguards.reviews.models import Assessment, AssessmentStatus
 
 from . import disclosure, pdf, ratelimit
-from .data import live_data
+from .data import REPORT_ASSESSMENTS, live_data
 from .exports import render_csv, render_json
 from .forms import FingerprintForm, ReportFileForm
 from .present import presentation
@@ -36,9 +36,17 @@ def _verification():
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _assessment(request, pk):
-    queryset = Assessment.objects.select_related("deployment", "office")
+ASSESSMENTS = Assessment.objects.select_related("deployment", "office")
+
+
+def _assessment(request, pk, queryset=ASSESSMENTS):
     return get_for_user(request.user, queryset, pk=pk)
+
+
+def _current(request, pk):
+    """The assessment of a page or download of its current report: read as the live report
+    reads it (REPORT_ASSESSMENTS), which then need not read it again."""
+    return _assessment(request, pk, REPORT_ASSESSMENTS)
 
 
 def _current_version(assessment):
@@ -71,7 +79,7 @@ def _current_data(assessment, public=False):
     version = _current_version(assessment)
     if version is not None:
         return version, restricted.frozen_data(version, public)
-    data = live_data(assessment)
+    data = live_data(assessment, loaded=True)
     return None, restricted.draft_data(assessment, data, public)
 
 
@@ -83,7 +91,7 @@ def _label(data):
 
 @require_GET
 def report_page(request, pk):
-    assessment = _assessment(request, pk)
+    assessment = _current(request, pk)
     public, limited = restricted.choice(request, assessment)
     version, data = _current_data(assessment, public)
     context = presentation(disclosure.readable(data))
@@ -109,13 +117,13 @@ def _assessment_url(assessment):
 
 @require_GET
 def current_pdf(request, pk):
-    assessment = _assessment(request, pk)
+    assessment = _current(request, pk)
     public = restricted.wants_public(request, assessment)
     version = _current_version(assessment)
     if version is not None:
         content = restricted.frozen_pdf(version, public)
         return _download(content, "application/pdf", assessment, _label_of(version, public), "pdf")
-    data = restricted.draft_data(assessment, live_data(assessment), public)
+    data = restricted.draft_data(assessment, live_data(assessment, loaded=True), public)
     try:
         content = pdf.draft_pdf(data, **pdf.letterhead(assessment.office))
     except pdf.RenderFailed:
@@ -131,7 +139,7 @@ def _label_of(version, public: bool) -> str:
 @require_GET
 def current_summary(request, pk):
     """The one-page summary of the current report (latest approved version, else the draft)."""
-    assessment = _assessment(request, pk)
+    assessment = _current(request, pk)
     _, data = _current_data(assessment, restricted.wants_public(request, assessment))
     try:
         content = pdf.render_summary(disclosure.readable(data), **pdf.letterhead(assessment.office))
@@ -144,7 +152,7 @@ def current_summary(request, pk):
 
 @require_GET
 def current_docx(request, pk):
-    assessment = _assessment(request, pk)
+    assessment = _current(request, pk)
     _, data = _current_data(assessment, restricted.wants_public(request, assessment))
     from . import word  # python-docx: loaded by the first Word download, not by every worker
 
@@ -158,14 +166,14 @@ def current_docx(request, pk):
 
 @require_GET
 def current_json(request, pk):
-    assessment = _assessment(request, pk)
+    assessment = _current(request, pk)
     _, data = _current_data(assessment, restricted.wants_public(request, assessment))
     return _download(render_json(data), "application/json", assessment, _label(data), "json")
 
 
 @require_GET
 def current_csv(request, pk):
-    assessment = _assessment(request, pk)
+    assessment = _current(request, pk)
     _, data = _current_data(assessment, restricted.wants_public(request, assessment))
     content = render_csv(disclosure.readable(data))
     return _download(content, "text/csv; charset=utf-8", assessment, _label(data), "csv")

@@ -1,12 +1,16 @@
 """Fetching a report's data: a fixed number of queries, and everything it needs."""
 
+from dataclasses import replace
+
 import pytest
 
-from safeguards.reports.data import live_report, report_input
+from safeguards.reports.data import REPORT_ASSESSMENTS, live_report, report_input
 
 from .builders import answered_assessment
 
-QUERIES = 11  # eight, the recommendations register, information requests, agency comments
+# nine (the assessment, categories, criteria, answers, who scored, evidence, steps, audit
+# anchor), the recommendations register, information requests, agency comments
+QUERIES = 12
 
 
 @pytest.mark.parametrize("per_category", [5, 80])
@@ -17,6 +21,16 @@ def test_report_data_takes_the_same_queries_at_15_and_240_criteria(
     with django_assert_num_queries(QUERIES):
         data = report_input(assessment)
     assert len(data.criteria) == 3 * per_category
+
+
+def test_report_data_of_an_assessment_just_read_for_it_reads_it_once(
+    office, alice, django_assert_num_queries
+):
+    assessment = REPORT_ASSESSMENTS.get(pk=answered_assessment(office, alice).pk)
+    with django_assert_num_queries(QUERIES - 1):
+        loaded = report_input(assessment, loaded=True)
+    again = report_input(assessment)
+    assert replace(loaded, generated_at=None) == replace(again, generated_at=None)
 
 
 def test_report_carries_evidence_approvals_and_audit_anchor(office, alice):

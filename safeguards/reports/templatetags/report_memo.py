@@ -1,0 +1,77 @@
+"""`{% memo row %}…{% endmemo %}`: a block rendered once per distinct value of the variables
+it names, for the report page's long loops (one article per criterion, one item per gap).
+
+A draft's report is rendered on every view while reviewers save it several times a second,
+but a save changes a few criteria of dozens: the other articles come out of this memo. The
+key is the whole value of the named variables (dicts and lists compared by content), so an
+entry can never be stale; entries are per process, safe to lose and the same whichever
+instance renders them. The block must read nothing but the variables it names.
+"""
+
+import threading
+
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# Rendered blocks kept per {% memo %} tag: about 2 KB each, so at most ~10 MB a tag.
+LIMIT = 5000
+
+
+class Unhashable(Exception):
+    pass
+
+
+def frozen(value):
+    """A hashable key equal only for equal content, with each scalar's type (1, 1.0 and True
+    print differently); raises Unhashable for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return (dict, *((key, frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        if all(type(item) is str for item in value):  # codes citing an item: the common case
+            return (list, *value)
+        return (list, *(frozen(item) for item in value))
+    if value is None or isinstance(value, int | float):
+        return (type(value), value)
+    raise Unhashable(type(value).__name__)
+
+
+class MemoNode(template.Node):
+    def __init__(self, nodelist, variables):
+        self.nodelist = nodelist
+        self.variables = variables
+        self.rendered: dict = {}
+        self.lock = threading.Lock()
+
+    def render(self, context):
+        try:
+            key = (
+                get_language(),
+                context.autoescape,
+                *(frozen(v.resolve(context)) for v in self.variables),
+            )
+        except Unhashable:
+            return self.nodelist.render(context)
+        found = self.rendered.get(key)
+        if found is None:
+            found = self.nodelist.render(context)
+            with self.lock:
+                if len(self.rendered) >= LIMIT:
+                    self.rendered.clear()
+                self.rendered[key] = found
+        return mark_safe(found)
+
+
+@register.tag
+def memo(parser, token):
+    """{% memo var1 var2 %} … {% endmemo %}"""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% memo %} needs the variables its block shows.")
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
