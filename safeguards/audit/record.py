@@ -1,5 +1,6 @@
 """The one way to write an audit event: inside the caller's transaction, after locking the head."""
 
+import functools
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -46,10 +47,31 @@ def _id(value: Any) -> int | None:
     return None if value in (None, "") else int(value)
 
 
+@functools.cache
+def _head_sql(for_update: bool) -> tuple[str, str]:
+    """The head's lock and move, written out: every saved change runs both."""
+    quote, meta = connection.ops.quote_name, ChainHead._meta
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    seq, hash_ = (quote(meta.get_field(name).column) for name in ("seq", "hash"))
+    lock = " FOR UPDATE" if for_update else ""
+    return (
+        f"SELECT {seq}, {hash_} FROM {table} WHERE {pk} = 1{lock}",
+        f"UPDATE {table} SET {seq} = %s, {hash_} = %s WHERE {pk} = 1",
+    )
+
+
+def _move_head(seq: int, hash_: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql(False)[1], [seq, hash_])
+
+
 def lock_head() -> ChainHead:
     """The chain head, locked until the caller's transaction ends (on SQLite the IMMEDIATE
     transaction already holds the write lock). Recreated from the last event if missing."""
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql(connection.features.has_select_for_update)[0])
+        row = cursor.fetchone()
+    head = None if row is None else ChainHead.from_db(connection.alias, None, [1, *row])
     if head is None:
         seq, prev = Event.objects.order_by("-seq").values_list("seq", "hash").first() or (
             0,
@@ -158,7 +180,7 @@ def record(
     )
     event.save(force_insert=True)
     head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    _move_head(head.seq, head.hash)
     return event
 
 
@@ -184,5 +206,5 @@ def record_many(events: list[dict[str, Any]]) -> list[Event]:
         prev_hash = made[-1].hash
     Event.objects.bulk_create(made)
     head.seq, head.hash = seq, prev_hash
-    head.save(update_fields=["seq", "hash"])
+    _move_head(seq, prev_hash)
     return made

@@ -14,6 +14,8 @@ from django.utils import timezone
 from safeguards import scoring
 from safeguards.audit.record import record, record_many
 
+from . import answer_sql
+
 # A not-applicable answer's rationale is its justification; a word or two is not one.
 JUSTIFICATION_MIN_LENGTH = 10
 # Statuses that leave a gap; a gap should come with a recommendation (flagged, not refused).
@@ -183,15 +185,9 @@ class Assessment(Archivable):
         of queries plus one per changed answer.
         """
         with transaction.atomic():
-            locked = Assessment.objects.select_for_update().get(pk=self.pk)
-            if not locked.is_draft:
+            if answer_sql.locked_status(self.pk) != AssessmentStatus.DRAFT:
                 raise ReadOnlyError()
-            stored = {
-                answer.pk: answer
-                for answer in self.answers.filter(pk__in=[c.answer_id for c in changes])
-                .select_related("criterion", "updated_by")
-                .prefetch_related("evidence")
-            }
+            stored = answer_sql.stored_answers(self.pk, [c.answer_id for c in changes])
             changed, conflicts, events, now = [], [], [], timezone.now()
             unlink, link = [], []  # (answer id, evidence ids) and through rows
             for change in changes:
@@ -208,15 +204,7 @@ class Assessment(Archivable):
                 if problems:
                     code = answer.criterion.code
                     raise ValidationError([f"{code}: {message}" for message in problems.values()])
-                updated = Answer.objects.filter(pk=answer.pk, version=change.version).update(
-                    status=change.status,
-                    rationale=change.rationale,
-                    recommendation=change.recommendation,
-                    version=F("version") + 1,
-                    updated_by=by,
-                    updated_at=now,
-                )
-                if not updated:
+                if not answer_sql.update_if_version(change, by, now):
                     conflicts.append((answer, change))
                     continue
                 if "evidence" in diff:
@@ -329,7 +317,11 @@ class Answer(models.Model):
         return self.status != scoring.NOT_ASSESSED
 
     def evidence_ids(self) -> list[int]:
-        """Linked evidence ids, from the prefetched links when there are any."""
+        """Linked evidence ids: as read with the answer (`answer_sql.stored_answers`), else
+        from the (prefetched) links."""
+        known = self.__dict__.get("linked_evidence_ids")
+        if known is not None:
+            return list(known)
         return sorted(evidence.pk for evidence in self.evidence.all())
 
     def snapshot(self) -> dict:

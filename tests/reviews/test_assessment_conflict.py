@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from safeguards import scoring
 from safeguards.audit.models import Event
-from safeguards.reviews.models import Answer, AnswerChange, AnswerConflict
+from safeguards.reviews.models import Answer, AnswerChange, AnswerConflict, Evidence
 from tests.browser_form import form_data
 from tests.conftest import make_member
 from tests.factories import make_assessment, make_deployment, make_framework
@@ -79,6 +79,26 @@ def test_the_conflict_page_shows_both_values_with_who_and_when(
     assert "saved by carol on" in content
     assert "Keep the stored answer" in content and "Apply my answer over it" in content
     assert content.count('class="table table-sm conflict-table"') == 1
+
+
+def test_the_conflict_page_lists_the_evidence_as_stored_by_title(
+    client_for, alice, carol, assessment
+):
+    data = stale_page(client_for(alice), assessment)
+    memo, contract = (
+        Evidence.objects.create(
+            office=assessment.office, deployment=assessment.deployment, title=title, kind="file"
+        )
+        for title in ("Memo", "Contract")
+    )
+    row = answer(assessment, "C1-2")
+    change = AnswerChange(
+        row.pk, row.version, scoring.NOT_MET, "Carol.", "Ask.", evidence=(memo.pk, contract.pk)
+    )
+    assessment.save_answers([change], by=carol)
+    response = client_for(alice).post(page(assessment), alice_edits(assessment, data))
+    assert response.status_code == 409
+    assert "<td>Contract; Memo</td><td>none</td>" in response.content.decode()
 
 
 def test_resolving_with_keep_saves_the_rest_and_keeps_the_stored_answer(

@@ -141,9 +141,14 @@ class CategoryPage:
     guides: dict[int, Guide] = field(default_factory=dict)
     # answer id -> the ids of its linked evidence, by title
     links: dict[int, list[int]] = field(default_factory=dict)
+    # Whether the guides and the categories' progress are read (`shown`): a save that
+    # redirects needs neither.
+    complete: bool = False
 
     @classmethod
-    def load(cls, assessment: Assessment, code: str) -> "CategoryPage":
+    def load(cls, assessment: Assessment, code: str, *, shown: bool = True) -> "CategoryPage":
+        """The page; with `shown=False` only what a save and its redirect use (the answers,
+        their links, the deployment's evidence, the categories' addresses)."""
         categories = list(
             Category.objects.filter(framework_version_id=assessment.framework_version_id).order_by(
                 "position"
@@ -162,7 +167,6 @@ class CategoryPage:
                 criterion__category=category
             ).values_list(*ANSWER_COLUMNS)
         ]
-        guides = criterion_guides(assessment.framework_version, category, answers)
         evidence = deployment_evidence(assessment.deployment_id)
         # By title, as the evidence is ordered (links to another deployment's items last).
         order = {pk: position for position, pk in enumerate(evidence)}
@@ -174,6 +178,18 @@ class CategoryPage:
             key=lambda pair: (order.get(pair[1], len(order)), pair[1]),
         ):
             links[answer_id].append(evidence_id)
+        page = cls(assessment, categories, category, answers, evidence, links=links)
+        if shown:
+            page.read_shown()
+        return page
+
+    def read_shown(self) -> None:
+        """Read what only a shown page needs: the criteria's guides (from the cache) and each
+        category's progress (one query). Once."""
+        if self.complete:
+            return
+        assessment = self.assessment
+        self.guides = criterion_guides(assessment.framework_version, self.category, self.answers)
         counts = (
             assessment.answers.order_by()
             .values("criterion__category_id")
@@ -182,9 +198,9 @@ class CategoryPage:
             )
         )
         progress = {row["criterion__category_id"]: row for row in counts}
-        for each in categories:
+        for each in self.categories:
             each.progress = progress.get(each.pk, {"total": 0, "answered": 0})
-        return cls(assessment, categories, category, answers, evidence, guides, links)
+        self.complete = True
 
     def linked_ids(self, answer: PageAnswer) -> list[int]:
         return sorted(self.links.get(answer.pk, ()))
@@ -246,9 +262,14 @@ def deployment_evidence(deployment_id: int) -> dict[int, EvidenceChoice]:
     }
 
 
-def _load(request, pk: int, code: str, action: Action, assessments=SAVE_ASSESSMENTS):
+def _load(request, pk: int, code: str, action: Action, assessments=SAVE_ASSESSMENTS, shown=True):
     assessment = get_for_user(request.user, assessments, action, pk=pk)
-    return CategoryPage.load(assessment, code)
+    return CategoryPage.load(assessment, code, shown=shown)
+
+
+def _load_to_save(request, pk: int, code: str):
+    """A page to save: a refused save reads the rest when it shows the page again."""
+    return _load(request, pk, code, Action.EDIT, shown=False)
 
 
 ROW_TEMPLATES = {
@@ -357,6 +378,7 @@ def _templates_digest() -> str:
 
 def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, status=200):
     """The page; `forms` only after a refused save, to show what was submitted and why not."""
+    page.read_shown()
     assessment = page.assessment
     can_edit = permissions.may_edit_answers(request.user, assessment)
     last_code = page.answers[-1].criterion.code if page.answers else ""
@@ -418,7 +440,7 @@ def _error_summary(forms: list[AnswerForm]) -> list[tuple[str, str]]:
 
 def assessment_category(request, pk, code):
     if request.method == "POST":
-        page = _load(request, pk, code, Action.EDIT)
+        page = _load_to_save(request, pk, code)
         return _save(request, page, request.POST, then=page.url())
     page = _load(request, pk, code, Action.VIEW, PAGE_ASSESSMENTS)
     return _render(request, page)
@@ -426,7 +448,7 @@ def assessment_category(request, pk, code):
 
 @require_POST
 def assessment_category_save_next(request, pk, code):
-    page = _load(request, pk, code, Action.EDIT)
+    page = _load_to_save(request, pk, code)
     following = page.next_category
     then = page.url(following) if following else page.assessment.get_absolute_url()
     return _save(request, page, request.POST, then=then)
@@ -436,7 +458,7 @@ def assessment_category_save_next(request, pk, code):
 def assessment_category_save_then_evidence(request, pk, code, criterion):
     """Save the page first (so nothing typed is lost), then add evidence for one criterion;
     the evidence form links it and comes back to the criterion on this page."""
-    page = _load(request, pk, code, Action.EDIT)
+    page = _load_to_save(request, pk, code)
     page.answer_for(criterion)
     add = _add_evidence_url(page, criterion)
     return _save(request, page, request.POST, then=add or page.url())
@@ -446,7 +468,7 @@ def assessment_category_save_then_evidence(request, pk, code, criterion):
 def assessment_category_save_then_link(request, pk, code, criterion):
     """The "Link evidence" button without JavaScript: save the page first (so nothing typed
     is lost), then open the picker of that criterion, which comes back to it."""
-    page = _load(request, pk, code, Action.EDIT)
+    page = _load_to_save(request, pk, code)
     page.answer_for(criterion)
     picker = reverse("reviews:assessment_category_evidence", args=[pk, code, criterion])
     return _save(request, page, request.POST, then=picker)
@@ -534,7 +556,7 @@ def _link(request, page: CategoryPage, answer: PageAnswer, picked: list[int]) ->
 @require_POST
 def assessment_category_resolve(request, pk, code):
     """Re-post a page after a conflict, keeping the stored or applying the submitted answers."""
-    page = _load(request, pk, code, Action.EDIT)
+    page = _load_to_save(request, pk, code)
     data = request.POST.copy()
     for answer in page.answers:
         prefix = f"a{answer.pk}"
@@ -580,6 +602,11 @@ def _save(request, page: CategoryPage, data, then: str):
 
 def _conflict(request, page: CategoryPage, data, conflict: AnswerConflict):
     titles = {pk: item.title for pk, item in page.evidence.items()}
+    order = {pk: position for position, pk in enumerate(page.evidence)}
+
+    def by_title(pk: int) -> tuple[int, int]:
+        return (order.get(pk, len(order)), pk)
+
     rows = []
     for stored, submitted in conflict.conflicts:
         rows.append(
@@ -588,7 +615,9 @@ def _conflict(request, page: CategoryPage, data, conflict: AnswerConflict):
                 "criterion": stored.criterion,
                 "stored": stored,
                 "stored_status": scoring.STATUS_LABELS[stored.status],
-                "stored_evidence": [item.title for item in stored.evidence.all()],
+                "stored_evidence": [
+                    titles.get(pk, f"#{pk}") for pk in sorted(stored.evidence_ids(), key=by_title)
+                ],
                 "submitted": submitted,
                 "submitted_status": scoring.STATUS_LABELS[submitted.status],
                 "submitted_evidence": [titles.get(pk, f"#{pk}") for pk in submitted.evidence],
