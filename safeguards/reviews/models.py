@@ -14,7 +14,7 @@ from django.utils import timezone
 from safeguards import scoring
 from safeguards.audit.record import record, record_many
 
-from . import answer_sql
+from . import page_sql
 
 # A not-applicable answer's rationale is its justification; a word or two is not one.
 JUSTIFICATION_MIN_LENGTH = 10
@@ -185,9 +185,9 @@ class Assessment(Archivable):
         of queries plus one per changed answer.
         """
         with transaction.atomic():
-            if answer_sql.locked_status(self.pk) != AssessmentStatus.DRAFT:
+            if page_sql.locked_status(self.pk) != AssessmentStatus.DRAFT:
                 raise ReadOnlyError()
-            stored = answer_sql.stored_answers(self.pk, [c.answer_id for c in changes])
+            stored = page_sql.stored_answers(self.pk, [c.answer_id for c in changes])
             changed, conflicts, events, now = [], [], [], timezone.now()
             unlink, link = [], []  # (answer id, evidence ids) and through rows
             for change in changes:
@@ -204,7 +204,7 @@ class Assessment(Archivable):
                 if problems:
                     code = answer.criterion.code
                     raise ValidationError([f"{code}: {message}" for message in problems.values()])
-                if not answer_sql.update_if_version(change, by, now):
+                if not page_sql.update_if_version(change, by, now):
                     conflicts.append((answer, change))
                     continue
                 if "evidence" in diff:
@@ -317,7 +317,7 @@ class Answer(models.Model):
         return self.status != scoring.NOT_ASSESSED
 
     def evidence_ids(self) -> list[int]:
-        """Linked evidence ids: as read with the answer (`answer_sql.stored_answers`), else
+        """Linked evidence ids: as read with the answer (`page_sql.stored_answers`), else
         from the (prefetched) links."""
         known = self.__dict__.get("linked_evidence_ids")
         if known is not None:

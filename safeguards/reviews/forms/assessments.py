@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.forms.renderers import Jinja2
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from safeguards import scoring
 from safeguards.catalog.models import Framework, FrameworkVersion
@@ -100,10 +101,39 @@ class LinkedEvidenceWidget(forms.CheckboxSelectMultiple):
         return [(None, options, 0)] if options else []
 
 
+class PageChoices(BaseChoiceIterator):
+    """Choices already as (value, label) pairs, which a field and its widget take as they are:
+    a category page gives the deployment's evidence to the form of each of its criteria, and
+    Django would otherwise normalize the whole list twice per form."""
+
+    def __init__(self, pairs):
+        self.pairs = list(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
 # A category page renders about ten widgets a criterion (six radios, two text boxes, the
 # linked evidence, the version): Django's own Jinja2 copies of its widget templates write the
 # same markup several times faster than its template language.
 WIDGET_RENDERER = Jinja2()
+
+
+class StatusRadios(forms.RadioSelect):
+    """The six statuses inline, each label after its radio, written by one template render
+    (not one per radio)."""
+
+    template_name = "reviews/widgets/status_radios.html"
+
+    def get_context(self, name, value, attrs):
+        # The id first, as Django writes radios rendered one by one: the same markup.
+        if attrs and "id" in attrs:
+            attrs = {"id": attrs["id"], **attrs}
+        return super().get_context(name, value, attrs)
+
 
 # The controls' classes and the ids the page's help and error texts carry.
 STATUS_ATTRS = {"class": "form-check-input"}
@@ -117,7 +147,7 @@ class AnswerForm(CountedLimits, forms.Form):
 
     status = forms.ChoiceField(
         choices=[(status, scoring.STATUS_LABELS[status]) for status in scoring.STATUSES],
-        widget=forms.RadioSelect(attrs=STATUS_ATTRS),
+        widget=StatusRadios(attrs=STATUS_ATTRS),
     )
     rationale = forms.CharField(
         required=False,
@@ -158,7 +188,7 @@ class AnswerForm(CountedLimits, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.answer = answer
-        self.fields["evidence"].choices = evidence_choices
+        self.fields["evidence"].choices = PageChoices(evidence_choices)
         self._describe()
 
     def _describe(self, errors=()):

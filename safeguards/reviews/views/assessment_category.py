@@ -10,7 +10,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -28,16 +27,20 @@ from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
 from safeguards.team.review import under_review_q
 
-from .. import returned
-from ..forms.assessments import AnswerForm, EvidenceChoice, EvidencePickForm
+from .. import page_sql, returned
+from ..forms.assessments import (
+    WIDGET_RENDERER,
+    AnswerForm,
+    EvidenceChoice,
+    EvidencePickForm,
+    StatusRadios,
+)
 from ..guides import GUIDE_VERSION, Guide
 from ..guides import guides as criterion_guides
 from ..models import (
-    Answer,
     AnswerChange,
     AnswerConflict,
     Assessment,
-    Evidence,
     EvidenceKind,
     ReadOnlyError,
     StepKind,
@@ -106,21 +109,6 @@ class PageAnswer:
         return scoring.STATUS_LABELS[self.status]
 
 
-ANSWER_COLUMNS = (
-    "pk",
-    "criterion_id",
-    "criterion__code",
-    "criterion__title",
-    "criterion__red_line",
-    "status",
-    "rationale",
-    "recommendation",
-    "version",
-    "updated_at",
-    "updated_by__username",
-)
-
-
 @dataclass
 class CategoryPage:
     """What a category page shows, read in a fixed number of queries.
@@ -149,11 +137,7 @@ class CategoryPage:
     def load(cls, assessment: Assessment, code: str, *, shown: bool = True) -> "CategoryPage":
         """The page; with `shown=False` only what a save and its redirect use (the answers,
         their links, the deployment's evidence, the categories' addresses)."""
-        categories = list(
-            Category.objects.filter(framework_version_id=assessment.framework_version_id).order_by(
-                "position"
-            )
-        )
+        categories = page_sql.categories(assessment.framework_version_id)
         category = next((c for c in categories if c.code == code), None)
         if category is None:
             raise Http404("No such category in this framework version.")
@@ -163,18 +147,16 @@ class CategoryPage:
             each.url = url.replace("%7Bcode%7D", quote(each.code))
         answers = [
             PageAnswer(pk, PageCriterion(criterion, code, title, red_line), *values)
-            for pk, criterion, code, title, red_line, *values in assessment.answers.filter(
-                criterion__category=category
-            ).values_list(*ANSWER_COLUMNS)
+            for pk, criterion, code, title, red_line, *values in page_sql.page_answers(
+                assessment.pk, category.pk
+            )
         ]
         evidence = deployment_evidence(assessment.deployment_id)
         # By title, as the evidence is ordered (links to another deployment's items last).
         order = {pk: position for position, pk in enumerate(evidence)}
         links = defaultdict(list)
         for answer_id, evidence_id in sorted(
-            Answer.evidence.through.objects.filter(
-                answer_id__in=[a.pk for a in answers]
-            ).values_list("answer_id", "evidence_id"),
+            page_sql.links([a.pk for a in answers]),
             key=lambda pair: (order.get(pair[1], len(order)), pair[1]),
         ):
             links[answer_id].append(evidence_id)
@@ -190,14 +172,7 @@ class CategoryPage:
             return
         assessment = self.assessment
         self.guides = criterion_guides(assessment.framework_version, self.category, self.answers)
-        counts = (
-            assessment.answers.order_by()
-            .values("criterion__category_id")
-            .annotate(
-                total=Count("pk"), answered=Count("pk", filter=~Q(status=scoring.NOT_ASSESSED))
-            )
-        )
-        progress = {row["criterion__category_id"]: row for row in counts}
+        progress = page_sql.progress(assessment.pk)
         for each in self.categories:
             each.progress = progress.get(each.pk, {"total": 0, "answered": 0})
         self.complete = True
@@ -254,11 +229,7 @@ def deployment_evidence(deployment_id: int) -> dict[int, EvidenceChoice]:
             url=f"{head}/{pk}/{tail}" if head else None,
             retired=retired_at is not None,
         )
-        for pk, title, kind, citation, retired_at in Evidence.objects.filter(
-            deployment_id=deployment_id
-        )
-        .order_by("title", "pk")
-        .values_list("pk", "title", "kind", "citation", "retired_at")
+        for pk, title, kind, citation, retired_at in page_sql.deployment_evidence(deployment_id)
     }
 
 
@@ -373,6 +344,8 @@ def _templates_digest() -> str:
         "reviews/_evidence_picker_dialog.html",
     )
     sources = "".join(get_template(name).template.source for name in names)
+    env = WIDGET_RENDERER.engine.env  # the status radios' own widget template (Jinja2)
+    sources += env.loader.get_source(env, StatusRadios.template_name)[0]
     return hashlib.sha256(f"{GUIDE_VERSION}{sources}".encode()).hexdigest()[:12]
 
 

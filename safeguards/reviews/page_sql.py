@@ -1,5 +1,6 @@
-"""A page save's statements written out: the assessment's lock, the stored answers with their
-links, and each answer's conditional update. A save runs them on every POST of a category page,
+"""A category page's statements written out: what the page reads (categories, answers, the
+deployment's evidence, links, progress) and what its save runs (the assessment's lock, the
+stored answers, each answer's conditional update). Every view and save of a page runs them,
 and the ORM took longer to build them than the database to run them."""
 
 import functools
@@ -108,10 +109,8 @@ def stored_answers(assessment_id: int, answer_ids: list[int]) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_stored_sql(len(ids)), [assessment_id, *ids])
         rows = cursor.fetchall()
-        cursor.execute(_links_sql(len(ids)), ids)
-        links = cursor.fetchall()
     linked = {pk: [] for pk in ids}
-    for answer_id, evidence_id in links:
+    for answer_id, evidence_id in links(ids):
         linked[answer_id].append(evidence_id)
     stored = {}
     for pk, *values, updated_at, code, red_line, username in rows:
@@ -166,3 +165,123 @@ def update_if_version(change, by, at) -> bool:
             ],
         )
         return cursor.rowcount == 1
+
+
+@functools.cache
+def _categories_sql() -> str:
+    from safeguards.catalog.models import Category
+
+    meta = Category._meta
+    columns = ", ".join(_q(f.column) for f in meta.concrete_fields)
+    return (
+        f"SELECT {columns} FROM {_q(meta.db_table)}"
+        f" WHERE {_column(Category, 'framework_version')} = %s"
+        f" ORDER BY {_column(Category, 'position')}"
+    )
+
+
+def categories(version_id: int) -> list:
+    """The categories of a framework version, in order."""
+    from safeguards.catalog.models import Category
+
+    with connection.cursor() as cursor:
+        cursor.execute(_categories_sql(), [version_id])
+        return [Category.from_db(connection.alias, None, row) for row in cursor.fetchall()]
+
+
+@functools.cache
+def _page_answers_sql() -> str:
+    from safeguards.catalog.models import Criterion
+
+    from .models import Answer
+
+    user = get_user_model()
+    answer, criterion = Answer._meta, Criterion._meta
+    columns = ", ".join(
+        [
+            *(f"a.{_column(Answer, name)}" for name in ("id", "criterion")),
+            *(f"c.{_column(Criterion, name)}" for name in ("code", "title", "red_line")),
+            *(
+                f"a.{_column(Answer, name)}"
+                for name in ("status", "rationale", "recommendation", "version", "updated_at")
+            ),
+            f"u.{_q(user._meta.get_field(user.USERNAME_FIELD).column)}",
+        ]
+    )
+    return (
+        f"SELECT {columns} FROM {_q(answer.db_table)} a"
+        f" JOIN {_q(criterion.db_table)} c ON c.{_q(criterion.pk.column)}"
+        f" = a.{_column(Answer, 'criterion')}"
+        f" LEFT JOIN {_q(user._meta.db_table)} u"
+        f" ON u.{_q(user._meta.pk.column)} = a.{_column(Answer, 'updated_by')}"
+        f" WHERE a.{_column(Answer, 'assessment')} = %s AND c.{_column(Criterion, 'category')} = %s"
+        f" ORDER BY c.{_column(Criterion, 'position')}"
+    )
+
+
+def page_answers(assessment_id: int, category_id: int) -> list[tuple]:
+    """The answers of one category, by criterion: (id, criterion id, code, title, red line,
+    status, rationale, recommendation, version, saved at, saved by's username)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_page_answers_sql(), [assessment_id, category_id])
+        rows = cursor.fetchall()
+    return [(*row[:4], bool(row[4]), *row[5:9], _aware(row[9]), row[10]) for row in rows]
+
+
+@functools.cache
+def _evidence_sql() -> str:
+    from .models import Evidence
+
+    meta = Evidence._meta
+    columns = ", ".join(
+        _column(Evidence, name) for name in ("id", "title", "kind", "citation", "retired_at")
+    )
+    return (
+        f"SELECT {columns} FROM {_q(meta.db_table)} WHERE {_column(Evidence, 'deployment')} = %s"
+        f" ORDER BY {_column(Evidence, 'title')}, {_q(meta.pk.column)}"
+    )
+
+
+def deployment_evidence(deployment_id: int) -> list[tuple]:
+    """Every evidence item of a deployment by title: (id, title, kind, citation, retired at)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_evidence_sql(), [deployment_id])
+        return cursor.fetchall()
+
+
+def links(answer_ids: list[int]) -> list[tuple[int, int]]:
+    """(answer id, evidence id) of every link of these answers."""
+    if not answer_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_links_sql(len(answer_ids)), list(answer_ids))
+        return cursor.fetchall()
+
+
+@functools.cache
+def _progress_sql() -> str:
+    from safeguards import scoring
+    from safeguards.catalog.models import Criterion
+
+    from .models import Answer
+
+    status = f"a.{_column(Answer, 'status')}"
+    category = f"c.{_column(Criterion, 'category')}"
+    return (
+        f"SELECT {category}, COUNT(*),"
+        f" SUM(CASE WHEN {status} <> '{scoring.NOT_ASSESSED}' THEN 1 ELSE 0 END)"
+        f" FROM {_q(Answer._meta.db_table)} a"
+        f" JOIN {_q(Criterion._meta.db_table)} c ON c.{_q(Criterion._meta.pk.column)}"
+        f" = a.{_column(Answer, 'criterion')}"
+        f" WHERE a.{_column(Answer, 'assessment')} = %s GROUP BY {category}"
+    )
+
+
+def progress(assessment_id: int) -> dict[int, dict[str, int]]:
+    """category id -> {"total": answers, "answered": those not "not assessed"}."""
+    with connection.cursor() as cursor:
+        cursor.execute(_progress_sql(), [assessment_id])
+        return {
+            category: {"total": total, "answered": int(answered or 0)}
+            for category, total, answered in cursor.fetchall()
+        }
