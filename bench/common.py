@@ -83,13 +83,20 @@ class Samples(list):
     cpu: list[float]
 
 
-def timed(fn: Callable[[], object], runs: int = 30, warmup: int = 3) -> Samples:
-    """Seconds per call of `fn`, after `warmup` calls that are not counted."""
+def timed(
+    fn: Callable[[], object], runs: int = 30, warmup: int = 3, before: Callable | None = None
+) -> Samples:
+    """Seconds per call of `fn`, after `warmup` calls that are not counted; `before`, when
+    given, runs ahead of every call, untimed (a save the page then shows, say)."""
     for _ in range(warmup):
+        if before:
+            before()
         fn()
     samples = Samples()
     samples.cpu = []
     for _ in range(runs):
+        if before:
+            before()
         cpu = time.process_time()
         started = time.perf_counter()
         fn()

@@ -158,13 +158,16 @@ def printed_band(score: float | int, thresholds: dict[str, int]) -> str:
 def _criterion_row(
     row: dict[str, Any], titles: dict[str, str], register: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
+    refs = [_register(item, register, row["code"]) for item in row["evidence"]]
     return {
         **row,
         "category_title": titles.get(row["category"], ""),
         "status_label": scoring.STATUS_LABELS[row["status"]],
         "severity_label": SEVERITY_LABELS[row["severity"]],
         "credit_text": "—" if row["credit"] is None else f"{row['credit']:g}",
-        "evidence_refs": [_register(item, register, row["code"]) for item in row["evidence"]],
+        "evidence_refs": refs,
+        # What a criterion's detail shows of its evidence: the register number and citation.
+        "citations": [(entry["ref"], entry["citation"]) for entry in refs],
         "gap_priority": None,
     }
 

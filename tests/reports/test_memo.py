@@ -1,7 +1,11 @@
 """The report page's per-row memo: a row's block is rendered again whenever anything in it
 changes, and only rows that changed are."""
 
+import re
+from types import SimpleNamespace
+
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils.html import escape
@@ -53,6 +57,12 @@ def test_a_row_is_rendered_again_when_any_part_changes():
     assert render([{"a": "<b>", "b": [1]}]) == "[&lt;b&gt; [1]]"  # escaped, once
 
 
+def test_rows_that_are_not_dicts_are_keyed_through_the_template_lookup():
+    assert render([SimpleNamespace(a="x", b=1)]) == "[x 1]"
+    assert render([SimpleNamespace(a="x", b=2)]) == "[x 2]"
+    assert render([{"a": "x"}]) == "[x ]"  # a missing key renders as nothing, as without memo
+
+
 def test_an_unhashable_row_is_rendered_without_the_memo():
     marker = object()
     assert render([{"a": "x", "b": marker}]) == f"[x {escape(str(marker))}]"
@@ -75,3 +85,21 @@ def test_the_report_page_shows_a_save_at_once(client_for, alice, office):
     assert "Not met" in article and "gap 1 (recommendation in the list of gaps)" in article
     unchanged = before.split("<h4>C1-2 ", 1)[1].split("</article>", 1)[0]
     assert unchanged == after.split("<h4>C1-2 ", 1)[1].split("</article>", 1)[0]
+
+
+def test_each_memoised_block_of_the_report_reads_only_what_its_key_names():
+    """A block that read a value left out of its key would show a stale one."""
+    source = (settings.BASE_DIR / "templates/reports/_body.html").read_text()
+    blocks = re.findall(r"\{% memo ([^%]+) %\}(.*?)\{% endmemo %\}", source, re.S)
+    assert len(blocks) == 3
+    for named, block in blocks:
+        keys = set(named.split())
+        local = {
+            name
+            for loop in re.findall(r"\{% for ([\w, ]+) in ", block)
+            for name in loop.replace(",", " ").split()
+        }
+        read = set(re.findall(r"\b(?:row|item)\.\w+", block))
+        assert read <= keys, read - keys
+        for name in re.findall(r"\{\{ (\w+)", block):
+            assert name in {"row", "item"} or name in local, name
