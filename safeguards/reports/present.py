@@ -175,7 +175,7 @@ def _criterion_row(
 def _register(item: dict[str, Any], register: dict[str, dict[str, Any]], code: str):
     """Number each distinct piece of evidence once (E1, E2, ...): the same contract cited by
     forty criteria is listed, with its URL and hash, in one place."""
-    key = json.dumps(item, sort_keys=True)
+    key = _item_key(item)
     entry = register.get(key)
     if entry is None:
         entry = {
@@ -188,6 +188,14 @@ def _register(item: dict[str, Any], register: dict[str, dict[str, Any]], code: s
         register[key] = entry
     entry["codes"].append(code)
     return entry
+
+
+def _item_key(item: dict[str, Any]):
+    """Equal for equal items, as their JSON would be: each value with its type (1, 1.0 and
+    True differ), in key order. Items are flat; anything nested is keyed by its JSON."""
+    if any(isinstance(value, dict | list) for value in item.values()):
+        return json.dumps(item, sort_keys=True)
+    return tuple(sorted((key, type(value), value) for key, value in item.items()))
 
 
 def _linkable(url: str | None) -> bool:
