@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from safeguards import scoring
+from safeguards.reports.templatetags import report_memo
 from safeguards.reports.templatetags.report_memo import Unhashable, frozen
 from safeguards.reviews.models import Answer, AnswerChange
 from tests.factories import make_assessment, make_deployment, make_framework
@@ -55,6 +56,17 @@ def test_a_row_is_rendered_again_when_any_part_changes():
     assert render([{"a": "x", "b": 1}, {"a": "y", "b": 3}]) == "[x 1][y 3]"
     assert render([{"a": "x", "b": 1.0}]) == "[x 1.0]"
     assert render([{"a": "<b>", "b": [1]}]) == "[&lt;b&gt; [1]]"  # escaped, once
+
+
+def test_a_full_memo_drops_its_oldest_entries(monkeypatch):
+    monkeypatch.setattr(report_memo, "LIMIT", 8)
+    template = Template("{% load report_memo %}{% memo row.a %}{{ row.a }}{% endmemo %}")
+    node = next(n for n in template.nodelist if isinstance(n, report_memo.MemoNode))
+    for n in range(20):
+        assert template.render(Context({"row": {"a": n}})) == str(n)
+        assert len(node.rendered) <= 8
+    assert template.render(Context({"row": {"a": 19}})) == "19"
+    assert template.render(Context({"row": {"a": 0}})) == "0"
 
 
 def test_rows_that_are_not_dicts_are_keyed_through_the_template_lookup():

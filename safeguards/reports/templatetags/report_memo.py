@@ -8,6 +8,7 @@ entry can never be stale; entries are per process, safe to lose and the same whi
 instance renders them. The block must read nothing but the variables it names.
 """
 
+import itertools
 import threading
 
 from django import template
@@ -16,8 +17,10 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-# Rendered blocks kept per {% memo %} tag: about 2 KB each, so at most ~10 MB a tag.
-LIMIT = 5000
+# Rendered blocks kept per {% memo %} tag, with their keys (each a few KB); when full, the
+# oldest quarter goes. Six drafts of 54 criteria being saved ten times a second fill it in
+# about a minute, then each eviction costs one cold render of the rows it dropped.
+LIMIT = 2000
 
 
 class Unhashable(Exception):
@@ -78,7 +81,8 @@ class MemoNode(template.Node):
             found = self.nodelist.render(context)
             with self.lock:
                 if len(self.rendered) >= LIMIT:
-                    self.rendered.clear()
+                    for oldest in list(itertools.islice(self.rendered, LIMIT // 4)):
+                        del self.rendered[oldest]
                 self.rendered[key] = found
         return mark_safe(found)
 
