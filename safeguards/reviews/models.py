@@ -144,6 +144,14 @@ class Assessment(Archivable):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who is approving it right now (workflow.approve): the report is rendered and signed
+    # before the approval is written, so a second approver is told at once instead of
+    # rendering it again only to be refused. Not evidence, only a claim: cleared when the
+    # approval ends, and ignored once older than workflow.APPROVAL_CLAIM_SECONDS.
+    approving_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approving_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-as_of", "-pk"]

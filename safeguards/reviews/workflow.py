@@ -6,14 +6,17 @@ problems a person can act on, and changes nothing.
 """
 
 import copy
+import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safeguards import scoring
 from safeguards.accounts import permissions
-from safeguards.accounts.models import Office
+from safeguards.accounts.models import Office, display_name
 from safeguards.accounts.permissions import Action
 from safeguards.audit.record import record
 
@@ -186,6 +189,12 @@ def return_to_draft(assessment: Assessment, by, comment: str) -> WorkflowStep:
 APPROVAL_ATTEMPTS = 3
 
 
+def approval_claim_seconds() -> float:
+    """How long an approval's claim holds: past every attempt's render time limit, a claim
+    can only be left by a process that stopped mid-approval."""
+    return (APPROVAL_ATTEMPTS + 1) * float(settings.SAFEGUARDS_PDF_TIMEOUT) + 60
+
+
 class _Rehearsed(Exception):
     """Rolls a rehearsal of the approval back, carrying the report it assembled."""
 
@@ -215,6 +224,43 @@ def approve(
     from safeguards.reports import freeze
 
     note = (note or "").strip()
+    _claim(assessment, by)
+    try:
+        return _approve(freeze, assessment, by, decision, note, attestation)
+    finally:
+        Assessment.objects.filter(pk=assessment.pk, approving_by=by).update(
+            approving_by=None, approving_since=None
+        )
+
+
+def _claim(assessment: Assessment, by) -> None:
+    """Mark `by` as approving `assessment` from now, or refuse: it is not theirs to approve,
+    or another approval of it is under way (which would make this one's render wasted)."""
+    # As stored: the caller's instance may say "approved" after a failed approval.
+    assessment.status = Assessment.objects.values_list("status", flat=True).get(pk=assessment.pk)
+    problems = approval_problems(assessment, by)
+    if problems:
+        raise WorkflowError(problems)
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=approval_claim_seconds())
+    claimed = (
+        Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.IN_REVIEW)
+        .filter(Q(approving_by__isnull=True) | Q(approving_since__lt=stale))
+        .update(approving_by=by, approving_since=now)
+    )
+    if claimed:
+        return
+    row = Assessment.objects.select_related("approving_by").get(pk=assessment.pk)
+    if row.status != AssessmentStatus.IN_REVIEW:
+        assessment.status = row.status
+        raise WorkflowError(approval_problems(row, by))
+    who = "You are" if row.approving_by_id == by.pk else f"{display_name(row.approving_by)} is"
+    raise WorkflowError(
+        [f"{who} approving this assessment right now. Look at it again in a minute."]
+    )
+
+
+def _approve(freeze, assessment, by, decision, note, attestation) -> WorkflowStep:
     for attempt in range(APPROVAL_ATTEMPTS + 1):
         # After APPROVAL_ATTEMPTS overtaken renders, render under the lock (not overtaken).
         last = attempt == APPROVAL_ATTEMPTS
