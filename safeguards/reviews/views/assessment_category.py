@@ -316,6 +316,9 @@ def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bo
         )
         for name in ("save_then_link", "save_then_evidence")
     }
+    # The notes page, for the rows' note links: reversed once, when a row links to it.
+    noted = review_links or any(row["review"].notes for row in rows)
+    notes_url = reverse("team:notes", args=[page.assessment.pk]) if noted else ""
     fresh = {}
     for row in rows:
         answer = row["answer"]
@@ -329,7 +332,12 @@ def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bo
         # Rendered by templates (reviews/guides.py), so safe.
         guide = page.guides[answer.criterion.pk]
         row["question"], row["guidance"] = mark_safe(guide.question), mark_safe(guide.details)  # noqa: S308
-        context = {"row": row, "assessment": page.assessment, "review_links": review_links}
+        context = {
+            "row": row,
+            "assessment": page.assessment,
+            "review_links": review_links,
+            "notes_url": notes_url,
+        }
         fresh[row["key"]] = template.render(context)
     return fresh
 
