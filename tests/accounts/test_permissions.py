@@ -5,6 +5,7 @@ from django.http import Http404
 from safeguards.accounts.models import Membership, Role
 from safeguards.accounts.permissions import (
     Action,
+    allow_fetched,
     allows,
     can,
     get_for_user,
@@ -66,6 +67,17 @@ def test_get_for_user_gives_members_without_the_right_403(victor, alice):
     with pytest.raises(PermissionDenied):
         get_for_user(victor, Membership, Action.EDIT, pk=membership.pk)
     assert get_for_user(victor, Membership, pk=membership.pk) == membership
+
+
+def test_allow_fetched_applies_the_same_rule_to_an_object_read_by_hand(mallory, victor, alice):
+    membership = Membership.objects.get(user=alice)
+    with pytest.raises(Http404):
+        allow_fetched(victor, None)  # no such row
+    with pytest.raises(Http404):
+        allow_fetched(mallory, membership)  # another office's row
+    with pytest.raises(PermissionDenied):
+        allow_fetched(victor, membership, Action.EDIT)
+    assert allow_fetched(victor, membership) is membership
 
 
 def test_office_for_user_raises_403_without_the_right(victor, office):
