@@ -46,6 +46,24 @@ def any_sent() -> Exists:
     return Exists(_sent(request__deployment_id=OuterRef("deployment_id")))
 
 
+def any_sent_sql(alias: str) -> str:
+    """`any_sent` written out, for a row read in SQL (`row_sql`): of the assessment whose
+    table has `alias`."""
+    from safeguards.reviews.models import Assessment
+    from safeguards.reviews.row_sql import column, quote
+
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(Question._meta.db_table)} q"
+        f" JOIN {quote(InformationRequest._meta.db_table)} r"
+        f" ON {column(InformationRequest, 'id', 'r')} = {column(Question, 'request', 'q')}"
+        f" WHERE {column(Question, 'n', 'q')} IS NOT NULL"
+        f" AND {column(InformationRequest, 'deployment', 'r')}"
+        f" = {column(Assessment, 'deployment', alias)}"
+        f" AND {column(InformationRequest, 'status', 'r')} <> '{RequestStatus.DRAFT}'"
+        f" AND {column(Question, 'criterion_code', 'q')} <> '')"
+    )
+
+
 def for_deployment(deployment_id: int, codes=None) -> dict[str, QuestionLink]:
     """criterion code -> its latest sent question (of requests sent, newest request last
     wins). One query."""

@@ -9,7 +9,8 @@ import re
 
 from django.db.models import OuterRef, Subquery
 
-from .models import AssessmentStatus, StepKind, WorkflowStep
+from .models import Assessment, AssessmentStatus, StepKind, WorkflowStep
+from .row_sql import column, quote
 
 CODE = re.compile(r"\b([A-Z][A-Z0-9]{1,15})(?:-\d+)?\b")
 LABEL = "Returned for changes"
@@ -20,6 +21,17 @@ def latest_step_kind() -> Subquery:
     page that annotates it reads `latest_return` only when it is `returned`."""
     steps = WorkflowStep.objects.filter(assessment_id=OuterRef("pk")).order_by("-at", "-pk")
     return Subquery(steps.values("kind")[:1])
+
+
+def latest_step_kind_sql(alias: str) -> str:
+    """`latest_step_kind` written out, for a row read in SQL (`row_sql`): of the assessment
+    whose table has `alias`."""
+    return (
+        f"SELECT {column(WorkflowStep, 'kind', 's')} FROM {quote(WorkflowStep._meta.db_table)} s"
+        f" WHERE {column(WorkflowStep, 'assessment', 's')} = {column(Assessment, 'id', alias)}"
+        f" ORDER BY {column(WorkflowStep, 'at', 's')} DESC, {column(WorkflowStep, 'id', 's')} DESC"
+        " LIMIT 1"
+    )
 
 
 def latest_return(assessment) -> WorkflowStep | None:
