@@ -7,7 +7,7 @@ from django.db.models import Max
 
 from safeguards.audit.record import record
 from safeguards.reports.disclosure import Marks
-from safeguards.reviews.models import Answer, Evidence
+from safeguards.reviews.models import Answer, Assessment, Evidence
 
 from .models import (
     DEFAULT_REASONS,
@@ -123,6 +123,23 @@ def public_only(user, office_id: int) -> bool:
     return MemberSetting.objects.filter(
         membership__user=user, membership__office_id=office_id, public_only=True
     ).exists()
+
+
+def public_only_sql(alias: str) -> str:
+    """`public_only` written out, to ride on the read of a report's assessment row (reviews'
+    row_sql): whether the member whose user id is its one parameter is limited to public
+    versions of the office of the assessment whose table has `alias`."""
+    from safeguards.accounts.models import Membership
+    from safeguards.reviews.row_sql import column, quote
+
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(MemberSetting._meta.db_table)} s"
+        f" JOIN {quote(Membership._meta.db_table)} m"
+        f" ON {column(Membership, 'id', 'm')} = {column(MemberSetting, 'membership', 's')}"
+        f" WHERE {column(Membership, 'user', 'm')} = %s"
+        f" AND {column(Membership, 'office', 'm')} = {column(Assessment, 'office', alias)}"
+        f" AND {column(MemberSetting, 'public_only', 's')})"
+    )
 
 
 def set_answer_mark(answer: Answer, field: str, reason: str, *, by) -> bool:

@@ -22,8 +22,11 @@ def wants_public(request, assessment) -> bool:
 
 
 def choice(request, assessment) -> tuple[bool, bool]:
-    """(show the public version, the member is limited to public versions); one query."""
-    limited = public_only(request.user, assessment.office_id)
+    """(show the public version, the member is limited to public versions): read with the
+    assessment's row when the report views read it (`viewer_public_only`), else one query."""
+    limited = getattr(assessment, "viewer_public_only", None)
+    if limited is None or not request.user.is_authenticated:
+        limited = public_only(request.user, assessment.office_id)
     return limited or request.GET.get("version") == PUBLIC, limited
 
 
