@@ -168,6 +168,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+SESSION_ENGINE = "safeguards.accounts.sessions"  # the database, read in written-out SQL
 # Sessions end after a working day without activity.
 SESSION_COOKIE_AGE = int(float(os.environ.get("SAFEGUARDS_SESSION_HOURS", "8")) * 3600)
 SESSION_REFRESH_SECONDS = 300  # see accounts.middleware.SlidingSessionMiddleware
@@ -207,7 +208,9 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("SAFEGUARDS_TIME_ZONE", "UTC")
-USE_I18N = True
+# No translations: the app is in English only, and Django's translation machinery costs
+# every request (the active language is looked up for each formatted value and message).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
