@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -215,6 +216,7 @@ def main() -> int:
             wait_until_up(host, process)
         print(f"{instances} gunicorn instance(s): {', '.join(hosts)}")
         cpu_before = sum(session_cpu_seconds(p.pid) for p in processes)
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_before = os.getloadavg()
         locust = subprocess.run(
             [
@@ -253,6 +255,11 @@ def main() -> int:
         (work / "locust.log").write_text(locust.stdout + locust.stderr)
         print(f"locust done ({time.monotonic() - started:.0f} s)")
         cpu = sum(session_cpu_seconds(p.pid) for p in processes) - cpu_before
+        # locust is the only child waited for in between: its CPU, on the same two cores
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        locust_cpu = sum(
+            getattr(children, f) - getattr(children_before, f) for f in ("ru_utime", "ru_stime")
+        )
         load_after = os.getloadavg()
         for process in processes:
             seaweed.stop_process(process, grace=20)
@@ -274,6 +281,10 @@ def main() -> int:
                 f"{1000 * cpu / total['requests']:.1f} ms per request; load average "
                 f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
             )
+            print(
+                f"  locust CPU: {locust_cpu:.1f} s = "
+                f"{1000 * locust_cpu / total['requests']:.1f} ms per request"
+            )
         if options.json:
             Path(options.json).write_text(
                 json.dumps(
@@ -282,6 +293,7 @@ def main() -> int:
                         "users": options.users,
                         "rows": table,
                         "app_cpu_seconds": cpu,
+                        "locust_cpu_seconds": locust_cpu,
                         "load_before": load_before,
                         "load_after": load_after,
                     },

@@ -18,10 +18,12 @@ import random
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
+from requests.cookies import create_cookie
 
 HOSTS = [h.strip().rstrip("/") for h in os.environ.get("SCALE_HOSTS", "").split(",") if h.strip()]
 if not HOSTS or not all(re.fullmatch(r"http://127\.0\.0\.1:\d+", host) for host in HOSTS):
@@ -29,6 +31,7 @@ if not HOSTS or not all(re.fullmatch(r"http://127\.0\.0\.1:\d+", host) for host 
 PLAN = json.loads(Path(os.environ["SCALE_PLAN"]).read_text())
 LOG = open(os.environ["SCALE_LOG"], "a", buffering=1)  # noqa: SIM115 (one line per write)
 TASKS = int(os.environ.get("SCALE_TASKS", "40"))
+FORM = "application/x-www-form-urlencoded"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _usernames = {role: itertools.cycle(names) for role, names in PLAN["people"].items()}
 _upload_serial = itertools.count(1)
@@ -87,7 +90,9 @@ def form_fields(html: str) -> list[tuple[str, str]]:
     return parser.fields
 
 
-class SafeguardsUser(HttpUser):
+class SafeguardsUser(FastHttpUser):
+    # FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load generator shares
+    # the app's two cores here, and requests cost it several times the CPU per request.
     abstract = True
     role = ""
     wait_time = between(0.5, 2.0)
@@ -99,7 +104,8 @@ class SafeguardsUser(HttpUser):
         self.username = next(_usernames[self.role])
         session = PLAN["sessions"].get(self.username)
         if session:  # signed in already (tests/scale/seed.py says why)
-            self.client.cookies.set("sessionid", session, domain="127.0.0.1")
+            cookie = create_cookie("sessionid", session, domain="127.0.0.1")
+            self.client.cookiejar.set_cookie(cookie)
             return
         page = self.get("/accounts/login/", name="login page")
         response = self.post(
@@ -172,10 +178,10 @@ class Reviewer(SafeguardsUser):
         log("attempt", assessment=self.draft["id"], token=token, versions=versions)
         with self.client.post(
             host + path,
-            data=data,
+            data=urlencode(data).encode(),
             name=name,
             allow_redirects=False,
-            headers={"Referer": HOSTS[0] + path},
+            headers={"Referer": HOSTS[0] + path, "Content-Type": FORM},
             catch_response=True,
         ) as response:
             if response.status_code == 302:
