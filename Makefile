@@ -35,7 +35,7 @@ setup: install
 
 run: setup
 	@echo "Serving Safeguards on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/gunicorn safeguards.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(BIN)/gunicorn safeguards.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --keep-alive 0 --access-logfile -
 
 test: install system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)

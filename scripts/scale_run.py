@@ -31,10 +31,10 @@ from tests.scale import redis_server, seaweed  # noqa: E402
 
 PY = sys.executable
 BIN = Path(PY).parent
-# As `make run`, but keeping idle connections longer than a user waits between requests (as
-# behind a load balancer, docs/deploy.md): with gunicorn's 2 s default the client sometimes
-# reuses a connection the server is closing at that moment; browsers retry that, locust does not.
-GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--keep-alive", "75"]
+# As `make run`: no kept-alive connections, so each request goes to whichever worker process
+# is free. A kept connection stays with the process that accepted it: with `--keep-alive 75`
+# one of the two workers took 78 % of the requests (its GIL saturated, the other idle).
+GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--keep-alive", "0"]
 ROWS = ("category page", "category save", "colliding save", "evidence upload", "overview",
         "report page", "frozen PDF", "approve")  # fmt: skip
 
