@@ -263,7 +263,7 @@ def evidence_s3_storage(environ) -> dict | None:
     if environ.get("SAFEGUARDS_EVIDENCE_S3_ACCESS_KEY"):
         options["access_key"] = environ["SAFEGUARDS_EVIDENCE_S3_ACCESS_KEY"]
         options["secret_key"] = environ.get("SAFEGUARDS_EVIDENCE_S3_SECRET_KEY", "")
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {"BACKEND": "safeguards.storage.SharedModelS3Storage", "OPTIONS": options}
 
 
 if (s3_storage := evidence_s3_storage(os.environ)) is not None:

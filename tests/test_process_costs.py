@@ -32,6 +32,41 @@ def test_a_signer_that_cannot_warm_up_does_not_stop_the_app(tmp_path):
     assert "Warm-up of the report signer failed" in result.stderr
 
 
+S3_THREADS = """
+import json, threading
+import botocore.loaders
+import safeguards.wsgi
+from django.core.files.storage import storages
+
+parsed = []
+real = botocore.loaders.JSONFileLoader.load_file
+def counted(self, path):
+    parsed.append(path)
+    return real(self, path)
+botocore.loaders.JSONFileLoader.load_file = counted
+connections = []
+thread = threading.Thread(target=lambda: connections.append(storages["default"].connection))
+thread.start()
+thread.join()
+own = connections[0] is not storages["default"].connection
+key = connections[0].meta.client._request_signer._credentials.access_key
+print(json.dumps({"parsed_in_thread": parsed, "own_connection": own, "key": key}))
+"""
+
+
+def test_an_app_thread_s_s3_connection_reuses_the_description_parsed_at_start(tmp_path):
+    # Each thread's boto3 session parsed 0.3-0.4 s of JSON before the loader was shared.
+    env = {
+        "SAFEGUARDS_EVIDENCE_S3_ENDPOINT": "http://127.0.0.1:9",  # never contacted
+        "SAFEGUARDS_EVIDENCE_S3_ACCESS_KEY": "warm-key",
+        "SAFEGUARDS_EVIDENCE_S3_SECRET_KEY": "warm-secret",
+    }
+    result = run_on_sqlite_file(["-c", S3_THREADS], tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    state = json.loads(result.stdout.strip().splitlines()[-1])
+    assert state == {"parsed_in_thread": [], "own_connection": True, "key": "warm-key"}
+
+
 TWO_REQUESTS = """
 import io, sys
 from django.core.management import call_command

@@ -72,7 +72,7 @@ def io_file(content: bytes, name: str):
 
 def test_the_environment_selects_a_private_s3_storage(s3):
     config = evidence_s3_storage(s3.env("evidence"))
-    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert config["BACKEND"] == "safeguards.storage.SharedModelS3Storage"
     assert config["OPTIONS"]["bucket_name"] == "evidence"
     assert config["OPTIONS"]["endpoint_url"] == s3.endpoint
     assert config["OPTIONS"]["default_acl"] is None
