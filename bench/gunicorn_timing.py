@@ -33,6 +33,7 @@ def post_request(worker, req, environ, resp):
         "status": resp.status_code,
         "wall_ms": round((time.monotonic() - wall) * 1000, 2),
         "cpu_ms": round((time.thread_time() - cpu) * 1000, 2),
+        "at": round(time.time(), 3),  # when it was answered
     }
     _log.write(json.dumps(line) + "\n")
 
