@@ -8,18 +8,34 @@ from tests.child import run_on_sqlite_file
 PROBE = """
 import json, sys
 import safeguards.wsgi
+from django.template import engines
+from django.urls import get_resolver
+from safeguards.reviews.forms.assessments import WIDGET_RENDERER
+
+cached = engines["django"].engine.template_loaders[0].get_template_cache
+jinja = {key[1] for key in WIDGET_RENDERER.engine.env.cache.keys()}
+resolvers = [get_resolver(), *(sub for _, sub in get_resolver().namespace_dict.values())]
 print(json.dumps({
     "signer_imported": "pyhanko.sign" in sys.modules,
     "views_imported": "safeguards.reviews.views.assessment_category" in sys.modules,
+    "urls_ready": all(resolver._populated for resolver in resolvers),
+    "page_compiled": "reviews/assessment_category.html" in cached and "base.html" in cached,
+    "widgets_compiled": "reviews/widgets/status_radios.html" in jinja,
 }))
 """
 
 
-def test_loading_the_wsgi_app_imports_the_views_and_signer_and_cuts_the_stamp_font(tmp_path):
+def test_loading_the_wsgi_app_prepares_views_urls_templates_signer_and_stamp_font(tmp_path):
     result = run_on_sqlite_file(["-c", PROBE], tmp_path)
     assert result.returncode == 0, result.stderr
     state = json.loads(result.stdout.strip().splitlines()[-1])
-    assert state == {"signer_imported": True, "views_imported": True}
+    assert state == {
+        "signer_imported": True,
+        "views_imported": True,
+        "urls_ready": True,
+        "page_compiled": True,
+        "widgets_compiled": True,
+    }
     fonts = list((tmp_path / "cache" / "fonts").glob("*-stamp.ttf"))
     assert len(fonts) == 1 and fonts[0].stat().st_size > 10_000
 
