@@ -13,6 +13,7 @@ stopped when it ends, also on failure or Ctrl-C. Exit 0 only if every check pass
 import argparse
 import csv
 import json
+import math
 import os
 import resource
 import shutil
@@ -121,6 +122,37 @@ def figures(stats_csv: Path) -> list[dict]:
     return table
 
 
+# The target's "page views and saves": all but the sign-ins and the approvals.
+NOT_PAGES = ("login", "login page", "approval confirmation", "approve")
+SETTLED_AFTER = 30  # seconds: logins, the approvals' renders and each process's first pages
+
+
+def percentiles(times: list[float]) -> dict:
+    ordered = sorted(times)
+
+    def rank(p: float) -> float:
+        return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+    return {"requests": len(ordered), "p50": rank(0.5), "p95": rank(0.95), "p99": rank(0.99)}
+
+
+def pages_and_saves(times_file: Path) -> dict:
+    """Response-time percentiles of page views and saves over the whole run and once settled."""
+    rows = []
+    for line in times_file.read_text().splitlines():
+        start, name, took = line.split("\t")
+        if name not in NOT_PAGES:
+            rows.append((float(start), float(took)))
+    if not rows:
+        return {}
+    first = min(start for start, _ in rows)
+    settled = [took for start, took in rows if start >= first + SETTLED_AFTER]
+    figures = {"whole run": percentiles([took for _, took in rows])}
+    if settled:
+        figures[f"from {SETTLED_AFTER} s on"] = percentiles(settled)
+    return figures
+
+
 def print_table(table: list[dict], title: str) -> None:
     print(f"\n{title}")
     heads = ("count", "errors", "req/s", "p50", "p95", "p99")
@@ -200,6 +232,7 @@ def main() -> int:
         manage("migrate", "--noinput", env=env)
         manage("createcachetable", env=env)
         plan_path, log_path = work / "plan.json", work / "requests.jsonl"
+        times_path = work / "times.tsv"
         run([PY, "-m", "tests.scale.seed", str(plan_path)], env)
         print(f"migrated and seeded ({time.monotonic() - started:.0f} s)")
         log_path.touch()
@@ -246,6 +279,7 @@ def main() -> int:
                 "SCALE_HOSTS": ",".join(hosts),
                 "SCALE_PLAN": str(plan_path),
                 "SCALE_LOG": str(log_path),
+                "SCALE_TIMES": str(times_path),
                 "SCALE_TASKS": str(options.tasks),
             },
             capture_output=True,
@@ -270,6 +304,13 @@ def main() -> int:
             else "one gunicorn, SQLite, files on disk (make run)"
         )
         print_table(table, f"{title}; {options.users} users; times in ms")
+        pages = pages_and_saves(times_path) if times_path.exists() else {}
+        for span, row in pages.items():
+            print(
+                f"  page views and saves (all but sign-ins and approvals), {span}: "
+                f"{row['requests']} requests, p50 {row['p50']:.0f}, p95 {row['p95']:.0f}, "
+                f"p99 {row['p99']:.0f}"
+            )
         if options.timing:
             from bench import gunicorn_timing
 
@@ -292,6 +333,7 @@ def main() -> int:
                         "mode": options.mode,
                         "users": options.users,
                         "rows": table,
+                        "pages_and_saves": pages,
                         "app_cpu_seconds": cpu,
                         "locust_cpu_seconds": locust_cpu,
                         "load_before": load_before,

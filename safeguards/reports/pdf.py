@@ -42,10 +42,10 @@ LAYOUT_VERSION = "typst-1"
 CACHE_LIMIT = 200
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
-# Renders run at a lower CPU priority than page views (niceness + 10, on Linux): an approval is
+# Renders run at a lower CPU priority than page views (niceness + 5, on Linux): an approval is
 # a few seconds of Typst whichever way, while a page waiting behind it is what people notice.
 # On idle cores a render gets all of them; on a busy machine the pages go first.
-RENDER_NICENESS = 10  # added to the app's own
+RENDER_NICENESS = 5  # added to the app's own
 
 
 def _give_way_to_pages() -> None:

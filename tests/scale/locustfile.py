@@ -47,6 +47,23 @@ def note_server_errors(request_type, name, response, exception, **kwargs):
         log("5xx", name=name, status=response.status_code, method=request_type)
 
 
+# Every request's start and response time (SCALE_TIMES, tab-separated), for figures over part
+# of the run; locust's own files keep percentiles of the whole run only.
+TIMES = open(os.environ["SCALE_TIMES"], "a") if os.environ.get("SCALE_TIMES") else None  # noqa: SIM115
+
+
+@events.request.add_listener
+def note_time(name, response_time, start_time=None, **kwargs):
+    if TIMES is not None and start_time is not None:
+        TIMES.write(f"{start_time:.3f}\t{name}\t{response_time:.1f}\n")
+
+
+@events.quitting.add_listener
+def close_times(**kwargs):
+    if TIMES is not None:
+        TIMES.close()
+
+
 class FormFields(HTMLParser):
     """The values a browser would submit from the first <form method="post"> on a page."""
 
