@@ -16,7 +16,7 @@ import json
 import os
 import random
 import re
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -64,47 +64,39 @@ def close_times(**kwargs):
         TIMES.close()
 
 
-class FormFields(HTMLParser):
-    """The values a browser would submit from the first <form method="post"> on a page."""
+# The fields of the pages' post forms, read with regular expressions: the app writes them in one
+# style (double-quoted attributes, escaped values), and html.parser took 18 ms of the load
+# generator's CPU for each category page, on the same two cores as the app.
+POST_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+FIELD = re.compile(r"<(input|textarea)\b([^>]*)>", re.I)
+ATTRIBUTE = re.compile(r'([^\s=/>]+)(?:="([^"]*)")?')
 
-    def __init__(self):
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self._textarea: str | None = None
-        self._text: list[str] = []
-        self._in_form = False
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self._in_form = True
-        if not self._in_form or not attrs.get("name"):
-            return
-        if tag == "input":
+def attributes(tag: str) -> dict[str, str]:
+    return {name.lower(): unescape(value) for name, value in ATTRIBUTE.findall(tag)}
+
+
+def form_fields(page: str) -> list[tuple[str, str]]:
+    """The values a browser would submit from the page's <form method="post">s, in order."""
+    fields = []
+    for form in POST_FORM.finditer(page):
+        if attributes(form.group(1)).get("method", "").lower() != "post":
+            continue
+        body = form.group(2)
+        for field in FIELD.finditer(body):
+            attrs = attributes(field.group(2))
+            if not attrs.get("name"):
+                continue
+            if field.group(1).lower() == "textarea":
+                text = body[field.end() : body.index("</textarea>", field.end())]
+                fields.append((attrs["name"], unescape(text).removeprefix("\n")))
+                continue
             kind = (attrs.get("type") or "text").lower()
             if kind in {"radio", "checkbox"} and "checked" not in attrs:
-                return
+                continue
             if kind not in {"submit", "button", "file"}:
-                self.fields.append((attrs["name"], attrs.get("value") or ""))
-        elif tag == "textarea":
-            self._textarea, self._text = attrs["name"], []
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea is not None:
-            self.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
-            self._textarea = None
-        elif tag == "form":
-            self._in_form = False
-
-
-def form_fields(html: str) -> list[tuple[str, str]]:
-    parser = FormFields()
-    parser.feed(html)
-    return parser.fields
+                fields.append((attrs["name"], attrs.get("value") or ""))
+    return fields
 
 
 class SafeguardsUser(FastHttpUser):
