@@ -12,9 +12,10 @@ from django.utils import timezone
 from safeguards.accounts.models import display_name, display_title
 from safeguards.audit.chain import format_time
 from safeguards.audit.models import Event
-from safeguards.catalog.models import Category, Criterion
-from safeguards.reviews.models import Answer, Assessment, StepKind, WorkflowStep
+from safeguards.reviews import page_sql
+from safeguards.reviews.models import Assessment, StepKind, WorkflowStep
 
+from . import input_sql
 from .assemble import (
     ApprovalInput,
     CategoryInput,
@@ -76,19 +77,10 @@ def _deployment(deployment) -> DeploymentInput:
     )
 
 
-_EVIDENCE_COLUMNS = ("title", "kind", "url", "citation", "file_sha256", "retrieved_on", "excerpt")
-
-
 def _evidence_by_answer(assessment_id: int) -> dict[int, tuple[EvidenceInput, ...]]:
     """Each answer's evidence, by title, in one query over the links and without model
     instances; an item cited for several answers is built once (the inputs are frozen)."""
-    links = (
-        Answer.evidence.through.objects.filter(answer__assessment_id=assessment_id)
-        .order_by("evidence__title", "evidence_id")
-        .values_list(
-            "answer_id", "evidence_id", *(f"evidence__{column}" for column in _EVIDENCE_COLUMNS)
-        )
-    )
+    links = input_sql.evidence_links(assessment_id)
     items: dict[int, EvidenceInput] = {}
     found: dict[int, list[EvidenceInput]] = defaultdict(list)
     for answer_id, evidence_id, *columns in links:
@@ -194,45 +186,27 @@ def report_input(
     anchor: tuple[int, str | None] | None = None,
     loaded: bool = False,
 ) -> ReportInput:
-    """Everything the report needs, in nine queries (two more if the audit app's own anchor
-    is used). `report_version`, `approved_by` and `approved_at` are given when freezing;
-    `anchor` (events, head) when the caller took it before writing the approval's events;
-    `loaded` when the caller has just read `assessment` through REPORT_ASSESSMENTS (one
-    query fewer)."""
+    """Everything the report needs, in eight queries and those of the follow-up rows.
+    `report_version`, `approved_by` and `approved_at` are given when freezing; `anchor`
+    (events, head) when the caller took it before writing the approval's events; `loaded`
+    when the caller has just read `assessment` through REPORT_ASSESSMENTS (one query
+    fewer)."""
     if not loaded:
         assessment = REPORT_ASSESSMENTS.get(pk=assessment.pk)
     version = assessment.framework_version
-    categories = Category.objects.filter(framework_version=version).order_by("position")
-    # Rows, not model instances: a draft's report is assembled on every view of its page.
-    criteria = (
-        Criterion.objects.filter(framework_version=version)
-        .order_by("position")
-        .values_list(
-            "pk", "code", "category__code", "title", "question", "severity", "weight", "red_line"
-        )
-    )
-    # Rows: the report needs each answer's texts and who last changed it, not instances.
-    answers = {
-        criterion_id: row
-        for criterion_id, *row in Answer.objects.filter(assessment=assessment)
-        .order_by()
-        .values_list(
-            "criterion_id",
-            "pk",
-            "status",
-            "rationale",
-            "recommendation",
-            "updated_by_id",
-            "updated_at",
-        )
-    }
+    # Rows, not model instances, in written-out SQL: a draft's report is assembled on every
+    # view of its page.
+    categories = page_sql.categories(version.pk)
+    criteria = input_sql.criteria(version.pk)
+    # The report needs each answer's texts and who last changed it.
+    answers = {criterion_id: row for criterion_id, *row in input_sql.answers(assessment.pk)}
     evidence = _evidence_by_answer(assessment.pk)
     steps = list(
         WorkflowStep.objects.filter(assessment=assessment)
         .select_related("user__profile")
         .order_by("at", "pk")
     )
-    events, head = anchor if anchor is not None else audit_anchor(assessment.pk)
+    events, head = anchor if anchor is not None else input_sql.anchor(assessment.pk)
 
     rows = []
     unanswered = (None, "not_assessed", "", "", None, None)

@@ -145,3 +145,20 @@ class RowSQL:
             f"{''.join(joins)} WHERE {where} = %s"
         )
         return sql, parts, converters
+
+
+def aware(value):
+    """A datetime read with the cursor as the ORM would return it (SQLite's come naive, in
+    the connection's zone)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if value is not None and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, connection.timezone)
+    return value
+
+
+def fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

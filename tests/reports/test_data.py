@@ -8,9 +8,9 @@ from safeguards.reports.data import REPORT_ASSESSMENTS, live_report, report_inpu
 
 from .builders import answered_assessment
 
-# nine (the assessment, categories, criteria, answers, who scored, evidence, steps, audit
-# anchor), the recommendations register, information requests, agency comments
-QUERIES = 12
+# eight (the assessment, categories, criteria, answers, who scored, evidence, steps, audit
+# anchor in one), the recommendations register, information requests, agency comments
+QUERIES = 11
 
 
 @pytest.mark.parametrize("per_category", [5, 80])

@@ -109,7 +109,7 @@ def test_unchanged_draft_pdf_is_served_from_the_cache(client_for, victor, assess
 
 
 @pytest.mark.parametrize("per_category", [5, 80])
-@pytest.mark.parametrize(("name", "queries"), [("assessment_report", 18), ("json", 18)])
+@pytest.mark.parametrize(("name", "queries"), [("assessment_report", 17), ("json", 17)])
 def test_report_page_and_json_take_the_same_queries_at_15_and_240_criteria(
     client_for, office, alice, victor, django_assert_num_queries, per_category, name, queries
 ):
