@@ -29,7 +29,7 @@ from safeguards.team.review import under_review_q
 
 from .. import page_sql, returned
 from ..forms.assessments import (
-    WIDGET_RENDERER,
+    PAGE_RENDERER,
     AnswerForm,
     EvidenceChoice,
     EvidencePickForm,
@@ -243,6 +243,7 @@ def _load_to_save(request, pk: int, code: str):
     return _load(request, pk, code, Action.EDIT, shown=False)
 
 
+# Jinja2 (PAGE_RENDERER): the rows are most of a page's template work.
 ROW_TEMPLATES = {
     True: "reviews/_assessment_answer_row.html",
     False: "reviews/_assessment_answer_readonly_row.html",
@@ -306,7 +307,7 @@ def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable:
 
 def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bool) -> dict:
     """row key -> the row's HTML, for the rows not in the cache (or all, after a refused save)."""
-    template = get_template(ROW_TEMPLATES[editable])
+    template = PAGE_RENDERER.template(ROW_TEMPLATES[editable])
     by_answer = {form.answer.pk: form for form in forms or page.forms()} if editable else {}
     # Reversed once; "{code}" stands for each criterion's code.
     args = [page.assessment.pk, page.category.code, "{code}"]
@@ -332,12 +333,7 @@ def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bo
         # Rendered by templates (reviews/guides.py), so safe.
         guide = page.guides[answer.criterion.pk]
         row["question"], row["guidance"] = mark_safe(guide.question), mark_safe(guide.details)  # noqa: S308
-        context = {
-            "row": row,
-            "assessment": page.assessment,
-            "review_links": review_links,
-            "notes_url": notes_url,
-        }
+        context = {"row": row, "review_links": review_links, "notes_url": notes_url}
         fresh[row["key"]] = template.render(context)
     return fresh
 
@@ -346,14 +342,13 @@ def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bo
 def _templates_digest() -> str:
     """What the row templates are made of, so a changed template is never served from the
     cache (the criterion's guide has its own version in reviews/guides.py)."""
-    names = (
-        *ROW_TEMPLATES.values(),
-        "reviews/_evidence_item.html",
-        "reviews/_evidence_picker_dialog.html",
-    )
+    names = ("reviews/_evidence_item.html", "reviews/_evidence_picker_dialog.html")
     sources = "".join(get_template(name).template.source for name in names)
-    env = WIDGET_RENDERER.engine.env  # the status radios' own widget template (Jinja2)
-    sources += env.loader.get_source(env, StatusRadios.template_name)[0]
+    # The rows, their partial and the status radios' own widget template (Jinja2).
+    env = PAGE_RENDERER.engine.env
+    jinja_names = (*ROW_TEMPLATES.values(), "followup/_criterion_asked.html")
+    for name in (*jinja_names, StatusRadios.template_name):
+        sources += env.loader.get_source(env, name)[0]
     return hashlib.sha256(f"{GUIDE_VERSION}{sources}".encode()).hexdigest()[:12]
 
 
