@@ -6,6 +6,8 @@ filters are Django's own, so a row shows dates, notes and texts exactly as a Dja
 would; the evidence line a row shares with Django templates is read from `templates/`.
 """
 
+import datetime
+import functools
 from pathlib import Path
 
 import jinja2
@@ -29,9 +31,26 @@ def _shared_partial(name: str):
     return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == mtime
 
 
+# Django's date format characters that strftime writes alike (numbers with their zeros).
+STRFTIME = {"Y": "%Y", "m": "%m", "d": "%d", "H": "%H", "i": "%M"}
+
+
+@functools.cache
+def _strftime_format(arg: str) -> str | None:
+    if set(arg) <= {*STRFTIME, " ", "-", ":", "/", "."}:
+        return "".join(STRFTIME.get(char, char) for char in arg)
+    return None
+
+
 def date(value, arg=None) -> str:
-    """Django's `date` filter, in the current time zone as a Django template shows it."""
-    return defaultfilters.date(template_localtime(value), arg)
+    """Django's `date` filter, in the current time zone as a Django template shows it; a
+    numeric format such as "Y-m-d H:i" by strftime (about three times faster than Django's)."""
+    value = template_localtime(value)
+    if isinstance(value, datetime.datetime) and arg and 1000 <= value.year:
+        fast = _strftime_format(arg)
+        if fast is not None:
+            return value.strftime(fast)
+    return defaultfilters.date(value, arg)
 
 
 def environment(**options) -> jinja2.Environment:
@@ -66,3 +85,8 @@ class PageRenderer(Jinja2):
     def template(self, name: str) -> jinja2.Template:
         """A Jinja2 template of this environment, to render with a plain dict."""
         return self.engine.env.get_template(name)
+
+    def render(self, template_name, context, request=None):
+        # A widget's template straight from the environment: no request, so nothing of
+        # Django's template wrapper is needed.
+        return self.template(template_name).render(context).strip()

@@ -91,6 +91,8 @@ class LinkedEvidenceWidget(forms.CheckboxSelectMultiple):
     linkable evidence (the picker adds them), but a page of 60 criteria does not list all
     of it under each one."""
 
+    option_template_name = "reviews/widgets/checkbox_option.html"
+
     def optgroups(self, name, value, attrs=None):
         selected = {str(v) for v in value}
         options = [
@@ -117,9 +119,17 @@ class PageChoices(BaseChoiceIterator):
 
 
 # A category page renders about ten widgets a criterion (six radios, two text boxes, the
-# linked evidence, the version): Django's own Jinja2 copies of its widget templates write the
-# same markup several times faster than its template language. The page's rows use it too.
+# linked evidence, the version): in Jinja2, each widget in one template (reviews/widgets/,
+# Django's markup without its includes). The page's rows use it too.
 PAGE_RENDERER = PageRenderer()
+
+
+class PageTextarea(forms.Textarea):
+    template_name = "reviews/widgets/textarea.html"
+
+
+class PageHiddenInput(forms.HiddenInput):
+    template_name = "reviews/widgets/input.html"
 
 
 class StatusRadios(forms.RadioSelect):
@@ -152,13 +162,13 @@ class AnswerForm(CountedLimits, forms.Form):
     rationale = forms.CharField(
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, **TEXT_ATTRS}),
+        widget=PageTextarea(attrs={"rows": 3, **TEXT_ATTRS}),
         help_text="Why this status, citing the evidence.",
     )
     recommendation = forms.CharField(
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2, **TEXT_ATTRS}),
+        widget=PageTextarea(attrs={"rows": 2, **TEXT_ATTRS}),
         help_text="What the operator should do.",
     )
     evidence = forms.TypedMultipleChoiceField(
@@ -171,7 +181,7 @@ class AnswerForm(CountedLimits, forms.Form):
             "another deployment."
         },
     )
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, widget=PageHiddenInput)
 
     def __init__(self, *args, answer, evidence_choices, linked: list[int] | None = None, **kwargs):
         """`linked`: the answer's evidence ids when the caller has them (else they are read)."""

@@ -33,7 +33,6 @@ from ..forms.assessments import (
     AnswerForm,
     EvidenceChoice,
     EvidencePickForm,
-    StatusRadios,
 )
 from ..guides import GUIDE_VERSION, Guide
 from ..guides import guides as criterion_guides
@@ -344,10 +343,16 @@ def _templates_digest() -> str:
     cache (the criterion's guide has its own version in reviews/guides.py)."""
     names = ("reviews/_evidence_item.html", "reviews/_evidence_picker_dialog.html")
     sources = "".join(get_template(name).template.source for name in names)
-    # The rows, their partial and the status radios' own widget template (Jinja2).
+    # The rows, their partial and the answer form's widget templates (Jinja2).
     env = PAGE_RENDERER.engine.env
-    jinja_names = (*ROW_TEMPLATES.values(), "followup/_criterion_asked.html")
-    for name in (*jinja_names, StatusRadios.template_name):
+    widgets = [field.widget for field in AnswerForm.base_fields.values()]
+    jinja_names = {
+        *ROW_TEMPLATES.values(),
+        "followup/_criterion_asked.html",
+        *(widget.template_name for widget in widgets),
+        *(getattr(widget, "option_template_name", None) or "" for widget in widgets),
+    } - {""}
+    for name in sorted(jinja_names):
         sources += env.loader.get_source(env, name)[0]
     return hashlib.sha256(f"{GUIDE_VERSION}{sources}".encode()).hexdigest()[:12]
 
