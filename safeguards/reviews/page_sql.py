@@ -19,6 +19,84 @@ def _column(model, name: str) -> str:
     return _q(model._meta.get_field(name).column)
 
 
+# The assessment's fields a page and its save use (not the framework file's text, ~90 KB).
+ASSESSMENT_FIELDS = ("id", "office_id", "deployment_id", "framework_version_id", "title", "status")
+
+
+@functools.cache
+def _assessment_sql(shown: bool) -> str:
+    from safeguards.catalog.models import FrameworkVersion
+    from safeguards.followup.request_models import InformationRequest, Question, RequestStatus
+    from safeguards.team.models import ReviewNote
+
+    from .models import Assessment, StepKind, WorkflowStep
+
+    meta, version = Assessment._meta, FrameworkVersion._meta
+    fields = [f for f in meta.concrete_fields if f.attname in ASSESSMENT_FIELDS]
+    columns = [f"a.{_q(f.column)}" for f in fields]
+    columns.append(f"v.{_column(FrameworkVersion, 'source_sha256')}")
+    if shown:
+        steps, step_of = _q(WorkflowStep._meta.db_table), _column(WorkflowStep, "assessment")
+        # team.review.under_review_q: submitted once, or a review note on it.
+        columns.append(
+            f"(EXISTS(SELECT 1 FROM {steps} s WHERE s.{step_of} = a.{_q(meta.pk.column)}"
+            f" AND s.{_column(WorkflowStep, 'kind')} = '{StepKind.SUBMITTED}')"
+            f" OR EXISTS(SELECT 1 FROM {_q(ReviewNote._meta.db_table)} n"
+            f" WHERE n.{_column(ReviewNote, 'assessment')} = a.{_q(meta.pk.column)}))"
+        )
+        # returned.latest_step_kind: the kind of the latest workflow step.
+        columns.append(
+            f"(SELECT s.{_column(WorkflowStep, 'kind')} FROM {steps} s"
+            f" WHERE s.{step_of} = a.{_q(meta.pk.column)}"
+            f" ORDER BY s.{_column(WorkflowStep, 'at')} DESC,"
+            f" s.{_q(WorkflowStep._meta.pk.column)} DESC LIMIT 1)"
+        )
+        # question_links.any_sent: a question sent on a criterion of the deployment.
+        columns.append(
+            f"EXISTS(SELECT 1 FROM {_q(Question._meta.db_table)} q"
+            f" JOIN {_q(InformationRequest._meta.db_table)} r"
+            f" ON r.{_q(InformationRequest._meta.pk.column)} = q.{_column(Question, 'request')}"
+            f" WHERE r.{_column(InformationRequest, 'deployment')}"
+            f" = a.{_column(Assessment, 'deployment')}"
+            f" AND q.{_column(Question, 'n')} IS NOT NULL"
+            f" AND r.{_column(InformationRequest, 'status')} <> '{RequestStatus.DRAFT}'"
+            f" AND q.{_column(Question, 'criterion_code')} <> '')"
+        )
+    return (
+        f"SELECT {', '.join(columns)} FROM {_q(meta.db_table)} a"
+        f" JOIN {_q(version.db_table)} v"
+        f" ON v.{_q(version.pk.column)} = a.{_column(Assessment, 'framework_version')}"
+        f" WHERE a.{_q(meta.pk.column)} = %s"
+    )
+
+
+def assessment(pk: int, *, shown: bool = False):
+    """The Assessment a category page or its save reads (its fields in ASSESSMENT_FIELDS and
+    its framework version's id and source hash; any other field is read if asked for), or
+    None. `shown`: also whether it is under review (`reviewed`), the kind of its latest step
+    (`latest_step`) and whether its operator was asked anything (`asked`), as a page shows.
+    The caller applies the permission rule (`permissions.allow_fetched`)."""
+    from safeguards.catalog.models import FrameworkVersion
+
+    from .models import Assessment
+
+    with connection.cursor() as cursor:
+        cursor.execute(_assessment_sql(shown), [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    count = len(ASSESSMENT_FIELDS)
+    names = [f.attname for f in Assessment._meta.concrete_fields if f.attname in ASSESSMENT_FIELDS]
+    found = Assessment.from_db(connection.alias, names, row[:count])
+    found.framework_version = FrameworkVersion.from_db(
+        connection.alias, ["id", "source_sha256"], [found.framework_version_id, row[count]]
+    )
+    if shown:
+        reviewed, found.latest_step, asked = row[count + 1 :]
+        found.reviewed, found.asked = bool(reviewed), bool(asked)
+    return found
+
+
 @functools.cache
 def _lock_sql(for_update: bool) -> str:
     from .models import Assessment

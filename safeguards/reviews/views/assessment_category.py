@@ -20,12 +20,11 @@ from django.views.decorators.http import require_POST
 
 from safeguards import scoring
 from safeguards.accounts import permissions
-from safeguards.accounts.permissions import Action, get_for_user
+from safeguards.accounts.permissions import Action
 from safeguards.catalog.models import Category
 from safeguards.followup import question_links
 from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
-from safeguards.team.review import under_review_q
 
 from .. import page_sql, returned
 from ..forms.assessments import (
@@ -47,27 +46,6 @@ from ..models import (
 )
 from .assessments import optional_url
 
-# Only what the page and a save use: not the framework file's text (~90 KB) above all.
-SAVE_ASSESSMENTS = (
-    Assessment.objects.select_related("framework_version")
-    .only(
-        "office",
-        "deployment",
-        "framework_version",
-        "framework_version__source_sha256",
-        "title",
-        "status",
-    )
-    .order_by()  # one by its id
-)
-# The page also shows the assessment's review state, the return comment and the questions
-# asked: whether there are any comes with the assessment, so a page that has none of them
-# (most views of a draft) skips their queries. A save (which redirects) reads none of it.
-PAGE_ASSESSMENTS = SAVE_ASSESSMENTS.annotate(
-    reviewed=under_review_q(),
-    latest_step=returned.latest_step_kind(),
-    asked=question_links.any_sent(),
-)
 # Per-answer fields the conflict page recomputes instead of passing through.
 RESOLUTION_FIELDS = ("resolution", "stored_version")
 
@@ -232,8 +210,13 @@ def deployment_evidence(deployment_id: int) -> dict[int, EvidenceChoice]:
     }
 
 
-def _load(request, pk: int, code: str, action: Action, assessments=SAVE_ASSESSMENTS, shown=True):
-    assessment = get_for_user(request.user, assessments, action, pk=pk)
+def _load(request, pk: int, code: str, action: Action, shown=True, states=False):
+    """The page of an assessment the user may `action`: 404 outside their offices, 403
+    without the right. `states`: the assessment comes with whether it has review notes, a
+    return and questions asked (a page shown without them skips their queries); a save,
+    which redirects, reads none of it."""
+    found = page_sql.assessment(pk, shown=states)
+    assessment = permissions.allow_fetched(request.user, found, action)
     return CategoryPage.load(assessment, code, shown=shown)
 
 
@@ -260,8 +243,8 @@ def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable:
     save (bound forms, with errors) are always rendered afresh."""
     assessment = page.assessment
     answer_ids = [answer.pk for answer in page.answers]
-    # Read with PAGE_ASSESSMENTS, the assessment says whether it has notes, a return and
-    # questions asked; after a refused save (SAVE_ASSESSMENTS) they are looked up.
+    # Read with its states (`_load`), the assessment says whether it has notes, a return and
+    # questions asked; after a refused save they are looked up.
     reviewed = getattr(assessment, "reviewed", None)
     reviews = page_reviews(assessment.pk, answer_ids, reviewed=reviewed)
     review_links = may_raise_notes(request.user, assessment)
@@ -423,7 +406,7 @@ def assessment_category(request, pk, code):
     if request.method == "POST":
         page = _load_to_save(request, pk, code)
         return _save(request, page, request.POST, then=page.url())
-    page = _load(request, pk, code, Action.VIEW, PAGE_ASSESSMENTS)
+    page = _load(request, pk, code, Action.VIEW, states=True)
     return _render(request, page)
 
 
