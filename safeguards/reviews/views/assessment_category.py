@@ -231,6 +231,7 @@ ROW_TEMPLATES = {
     False: "reviews/_assessment_answer_readonly_row.html",
 }
 ROW_CACHE_SECONDS = 3600
+CATEGORY_NAV = "reviews/_assessment_category_nav.html"  # Jinja2, like the rows
 
 
 def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable: bool):
@@ -346,10 +347,13 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
     assessment = page.assessment
     can_edit = permissions.may_edit_answers(request.user, assessment)
     last_code = page.answers[-1].criterion.code if page.answers else ""
+    overview_url = assessment.get_absolute_url()
+    nav = {"categories": page.categories, "current": page.category, "overview_url": overview_url}
     context = {
         "assessment": assessment,
         "page": page,
         "rows": _rows(request, page, forms, can_edit),
+        "category_nav": mark_safe(PAGE_RENDERER.template(CATEGORY_NAV).render(nav)),  # noqa: S308
         "errors": [form for form in forms or () if form.errors],
         "summary": _error_summary(forms or ()),
         "can_edit": can_edit,
@@ -358,7 +362,7 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
         "evidence_key": hashlib.sha256(
             repr((_templates_digest(), page.linkable)).encode()
         ).hexdigest()[:32],
-        "overview_url": assessment.get_absolute_url(),
+        "overview_url": overview_url,
         "next_unanswered_url": reverse("reviews:assessment_next_unanswered", args=[assessment.pk])
         + f"?after={last_code}",
     }
