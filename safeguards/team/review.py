@@ -228,6 +228,21 @@ def under_review_q() -> Q:
     return Exists(submitted) | Exists(noted)
 
 
+def under_review_sql(alias: str) -> str:
+    """`under_review_q` written out, for a row read in SQL (`reviews/row_sql`): of the
+    assessment whose table has `alias`."""
+    from safeguards.reviews.row_sql import column, quote
+
+    assessment = column(Assessment, "id", alias)
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(WorkflowStep._meta.db_table)} s"
+        f" WHERE {column(WorkflowStep, 'assessment', 's')} = {assessment}"
+        f" AND {column(WorkflowStep, 'kind', 's')} = '{StepKind.SUBMITTED}')"
+        f" OR EXISTS (SELECT 1 FROM {quote(ReviewNote._meta.db_table)} n"
+        f" WHERE {column(ReviewNote, 'assessment', 'n')} = {assessment})"
+    )
+
+
 def under_review(assessment_id: int) -> bool:
     """`under_review_q` of one assessment. A draft nobody has reviewed yet (most page views
     while scoring) then skips the per-answer query below, which costs far more to build and

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_POST
 from safeguards import scoring
 from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action
-from safeguards.catalog.models import Category
+from safeguards.catalog.models import Category, FrameworkVersion
 from safeguards.followup import question_links
 from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
+from safeguards.team.review import under_review_sql
 
 from .. import page_sql, returned
 from ..forms.assessments import (
@@ -44,8 +45,26 @@ from ..models import (
     StepKind,
     lacks_recommendation,
 )
+from ..row_sql import Extra, Part, RowSQL
 from .assessments import optional_url
 
+# The assessment, written out (row_sql): only what the page and a save use (not the framework
+# file's text, ~90 KB, above all).
+_ROW = (
+    Part(Assessment, fields=("office", "deployment", "framework_version", "title", "status")),
+    [Part(FrameworkVersion, "framework_version", ("source_sha256",))],
+)
+SAVE_ASSESSMENT = RowSQL(*_ROW)
+# A shown page also says whether it has review notes, a return and questions asked: a page
+# that has none of them (most views of a draft) skips their queries.
+PAGE_ASSESSMENT = RowSQL(
+    *_ROW,
+    extras=(
+        Extra("reviewed", under_review_sql, convert=bool),
+        Extra("latest_step", returned.latest_step_kind_sql),
+        Extra("asked", question_links.any_sent_sql, convert=bool),
+    ),
+)
 # Per-answer fields the conflict page recomputes instead of passing through.
 RESOLUTION_FIELDS = ("resolution", "stored_version")
 
@@ -215,7 +234,7 @@ def _load(request, pk: int, code: str, action: Action, shown=True, states=False)
     without the right. `states`: the assessment comes with whether it has review notes, a
     return and questions asked (a page shown without them skips their queries); a save,
     which redirects, reads none of it."""
-    found = page_sql.assessment(pk, shown=states)
+    found = (PAGE_ASSESSMENT if states else SAVE_ASSESSMENT).get(pk)
     assessment = permissions.allow_fetched(request.user, found, action)
     return CategoryPage.load(assessment, code, shown=shown)
 

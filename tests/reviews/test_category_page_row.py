@@ -1,5 +1,6 @@
-"""The category page's assessment read in written-out SQL: the same fields and states as the
-ORM's annotations it stands for (team.review, returned, question_links), in every state."""
+"""The category page's assessment read in written-out SQL (row_sql): the same fields and
+states as the ORM's annotations it stands for (team.review, returned, question_links), in
+every state."""
 
 import datetime
 
@@ -7,8 +8,9 @@ import pytest
 
 from safeguards.followup import question_links, requests
 from safeguards.followup.request_models import Question
-from safeguards.reviews import page_sql, returned
+from safeguards.reviews import returned
 from safeguards.reviews.models import Assessment, StepKind, WorkflowStep
+from safeguards.reviews.views.assessment_category import PAGE_ASSESSMENT, SAVE_ASSESSMENT
 from safeguards.team.models import ReviewNote
 from safeguards.team.review import under_review_q
 from tests.followup.conftest import undisclosed_request
@@ -31,7 +33,7 @@ def step(assessment, kind, by):
 
 
 def states(assessment):
-    read = page_sql.assessment(assessment.pk, shown=True)
+    read = PAGE_ASSESSMENT.get(assessment.pk)
     orm = ORM.get(pk=assessment.pk)
     assert [getattr(read, name) for name in SHOWN] == [getattr(orm, name) for name in SHOWN]
     return {name: getattr(read, name) for name in SHOWN}
@@ -76,9 +78,13 @@ def test_questions_not_sent_on_a_criterion_are_not_asked(draft_request, alice):
     assert states(assessment)["asked"] is False  # sent, but on no criterion
 
 
-def test_the_row_has_the_fields_a_page_uses_and_nothing_else_loaded(draft_request):
+def test_the_row_has_the_fields_a_page_uses_and_nothing_else_loaded(
+    draft_request, django_assert_num_queries
+):
     assessment = draft_request.assessment
-    read = page_sql.assessment(assessment.pk)
+    with django_assert_num_queries(1):
+        read = SAVE_ASSESSMENT.get(assessment.pk)
+        assert read.framework_version.source_sha256 == assessment.framework_version.source_sha256
     assert (read.pk, read.office_id, read.deployment_id, read.title, read.status) == (
         assessment.pk,
         assessment.office_id,
@@ -86,7 +92,6 @@ def test_the_row_has_the_fields_a_page_uses_and_nothing_else_loaded(draft_reques
         assessment.title,
         "draft",
     )
-    assert read.framework_version.source_sha256 == assessment.framework_version.source_sha256
     assert "executive_summary" in read.get_deferred_fields()
     assert not hasattr(read, "reviewed")  # a save reads no states
-    assert page_sql.assessment(assessment.pk + 1000) is None
+    assert SAVE_ASSESSMENT.get(assessment.pk + 1000) is None
