@@ -23,12 +23,19 @@ from django.utils.timezone import template_localtime
 SHARED_PARTIALS = ("reviews/_evidence_item.html",)
 
 
-def _shared_partial(name: str):
-    if name not in SHARED_PARTIALS:
-        return None
-    path = Path(settings.BASE_DIR) / "templates" / name
-    mtime = path.stat().st_mtime
-    return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == mtime
+class SharedPartials(jinja2.BaseLoader):
+    """The partials of SHARED_PARTIALS, from `templates/` (where Django's loader finds them)."""
+
+    def get_source(self, environment, template):
+        if template not in SHARED_PARTIALS:
+            raise jinja2.TemplateNotFound(template)
+        path = Path(settings.BASE_DIR) / "templates" / template
+        mtime = path.stat().st_mtime
+        source = path.read_text(encoding="utf-8")
+        return source, str(path), lambda: path.stat().st_mtime == mtime
+
+    def list_templates(self) -> list[str]:
+        return sorted(SHARED_PARTIALS)
 
 
 # Django's date format characters that strftime writes alike (numbers with their zeros).
@@ -70,9 +77,7 @@ class PageRenderer(Jinja2):
     @cached_property
     def engine(self):
         dirs = [Path(forms.__file__).parent / "jinja2", *get_app_template_dirs("jinja2")]
-        loader = jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(dirs), jinja2.FunctionLoader(_shared_partial)]
-        )
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(dirs), SharedPartials()])
         return self.backend(
             {
                 "APP_DIRS": False,

@@ -12,7 +12,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from safeguards import scoring
-from safeguards.reviews.forms.assessments import PAGE_RENDERER, AnswerForm, EvidenceChoice
+from safeguards.reviews.forms.assessments import WIDGET_RENDERER, AnswerForm, EvidenceChoice
 from safeguards.reviews.jinja import date
 from safeguards.reviews.views.assessment_category import PageAnswer, PageCriterion
 
@@ -115,7 +115,7 @@ def test_the_evidence_line_is_one_partial_in_both_engines():
     )
     name = "reviews/_evidence_item.html"
     in_django = get_template(name).render({"item": item})
-    in_jinja = PAGE_RENDERER.template(name).render({"item": item})
+    in_jinja = WIDGET_RENDERER.template(name).render({"item": item})
     # The same markup; only the spelling of an escaped quote differs (&#x27; / &#39;).
     assert html.unescape(in_django).strip() == html.unescape(in_jinja).strip()
     assert "Retired" in in_jinja and "§ 2" in in_jinja and "&lt;new&gt;" in in_jinja

@@ -121,7 +121,7 @@ class PageChoices(BaseChoiceIterator):
 # A category page renders about ten widgets a criterion (six radios, two text boxes, the
 # linked evidence, the version): in Jinja2, each widget in one template (reviews/widgets/,
 # Django's markup without its includes). The page's rows use it too.
-PAGE_RENDERER = PageRenderer()
+WIDGET_RENDERER = PageRenderer()
 
 
 class PageTextarea(forms.Textarea):
@@ -153,7 +153,7 @@ TEXT_ATTRS = {"class": "form-control"}
 class AnswerForm(CountedLimits, forms.Form):
     """One criterion's answer on a category page; prefixed with the answer's id."""
 
-    default_renderer = PAGE_RENDERER
+    default_renderer = WIDGET_RENDERER
 
     status = forms.ChoiceField(
         choices=[(status, scoring.STATUS_LABELS[status]) for status in scoring.STATUSES],

@@ -29,7 +29,7 @@ from safeguards.team.review import under_review_sql
 
 from .. import page_sql, returned
 from ..forms.assessments import (
-    PAGE_RENDERER,
+    WIDGET_RENDERER,
     AnswerForm,
     EvidenceChoice,
     EvidencePickForm,
@@ -244,7 +244,7 @@ def _load_to_save(request, pk: int, code: str):
     return _load(request, pk, code, Action.EDIT, shown=False)
 
 
-# Jinja2 (PAGE_RENDERER): the rows are most of a page's template work.
+# Jinja2 (WIDGET_RENDERER): the rows are most of a page's template work.
 ROW_TEMPLATES = {
     True: "reviews/_assessment_answer_row.html",
     False: "reviews/_assessment_answer_readonly_row.html",
@@ -309,7 +309,7 @@ def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable:
 
 def _render_rows(page, rows, forms, editable: bool, review_links: bool, adds: bool) -> dict:
     """row key -> the row's HTML, for the rows not in the cache (or all, after a refused save)."""
-    template = PAGE_RENDERER.template(ROW_TEMPLATES[editable])
+    template = WIDGET_RENDERER.template(ROW_TEMPLATES[editable])
     by_answer = {form.answer.pk: form for form in forms or page.forms()} if editable else {}
     # Reversed once; "{code}" stands for each criterion's code.
     args = [page.assessment.pk, page.category.code, "{code}"]
@@ -347,7 +347,7 @@ def _templates_digest() -> str:
     names = ("reviews/_evidence_item.html", "reviews/_evidence_picker_dialog.html")
     sources = "".join(get_template(name).template.source for name in names)
     # The rows, their partial and the answer form's widget templates (Jinja2).
-    env = PAGE_RENDERER.engine.env
+    env = WIDGET_RENDERER.engine.env
     widgets = [field.widget for field in AnswerForm.base_fields.values()]
     jinja_names = {
         *ROW_TEMPLATES.values(),
@@ -372,7 +372,7 @@ def _render(request, page: CategoryPage, forms: list[AnswerForm] | None = None, 
         "assessment": assessment,
         "page": page,
         "rows": _rows(request, page, forms, can_edit),
-        "category_nav": mark_safe(PAGE_RENDERER.template(CATEGORY_NAV).render(nav)),  # noqa: S308
+        "category_nav": mark_safe(WIDGET_RENDERER.template(CATEGORY_NAV).render(nav)),  # noqa: S308
         "errors": [form for form in forms or () if form.errors],
         "summary": _error_summary(forms or ()),
         "can_edit": can_edit,
