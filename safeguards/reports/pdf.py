@@ -42,24 +42,7 @@ LAYOUT_VERSION = "typst-1"
 CACHE_LIMIT = 200
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
-# Renders run at a lower CPU priority than page views (niceness + 5, on Linux): an approval is
-# a few seconds of Typst whichever way, while a page waiting behind it is what people notice.
-# On idle cores a render gets all of them; on a busy machine the pages go first.
-RENDER_NICENESS = 5  # added to the app's own
-
-
-def _give_way_to_pages() -> None:
-    try:
-        thread = threading.get_native_id()  # on Linux, each thread has its own niceness
-        niceness = os.getpriority(os.PRIO_PROCESS, thread) + RENDER_NICENESS
-        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
-    except (AttributeError, OSError):  # not on Linux: renders at the same priority as pages
-        pass
-
-
-_renderers = ThreadPoolExecutor(
-    max_workers=2, thread_name_prefix="typst", initializer=_give_way_to_pages
-)
+_renderers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="typst")
 _busy = threading.BoundedSemaphore(4)
 
 

@@ -6,7 +6,6 @@ Rendered once per module where possible; no database needed.
 import hashlib
 import io
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -363,13 +362,3 @@ def test_a_logo_that_is_not_an_image_is_left_out():
     raw = pdf.render_pdf(data, logo=png)
     with pikepdf.open(io.BytesIO(raw)) as document:
         assert any("/XObject" in page.Resources for page in document.pages[:1])
-
-
-@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="thread niceness is Linux's")
-def test_renders_run_at_a_lower_cpu_priority_than_the_pages():
-    def niceness():
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    page = niceness()
-    assert pdf.run_limited(niceness) == min(page + pdf.RENDER_NICENESS, 19)
-    assert niceness() == page  # the request's own thread keeps its priority
