@@ -8,23 +8,17 @@ threads, 16 times in the first minute). The descriptions are read-only data; one
 process now serves every session, and the credentials, clients and resources stay per thread.
 """
 
-import threading
+from functools import cache
 
 import boto3
 import botocore.loaders
 import botocore.session
 from storages.backends.s3 import S3Storage
 
-_loader: botocore.loaders.Loader | None = None
-_loader_lock = threading.Lock()
 
-
+@cache
 def shared_loader() -> botocore.loaders.Loader:
-    global _loader
-    with _loader_lock:
-        if _loader is None:
-            _loader = botocore.loaders.create_loader()
-        return _loader
+    return botocore.loaders.create_loader()
 
 
 class SharedModelS3Storage(S3Storage):
