@@ -306,7 +306,19 @@ def cache_from_url(url: str) -> dict:
     )
 
 
-CACHES = {"default": cache_from_url(os.environ.get("SAFEGUARDS_CACHE_URL", ""))}
+# "fragments": rendered parts of pages (criterion guides, category-page rows, overview parts),
+# each keyed by everything it shows, so a process's own copy can never be stale. They stay in
+# each process even when SAFEGUARDS_CACHE_URL names a shared cache: a read is then a lookup in
+# memory, not a round trip to Redis with a new client object (docs/deploy.md).
+CACHES = {
+    "default": cache_from_url(os.environ.get("SAFEGUARDS_CACHE_URL", "")),
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        # A category page's rows are one entry each: 300 (Django's default) held a few pages.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from safeguards.accounts.models import Membership, Office, Role
+from safeguards.fragments import fragments
 
 
 @pytest.fixture(autouse=True)
@@ -18,8 +19,10 @@ def fresh_cache():
     # A fresh cache per test, as a fresh database: the verify pages' rate limit counts requests
     # per address in it, and one worker's earlier tests would otherwise use up the window.
     cache.clear()
+    fragments.clear()
     yield
     cache.clear()
+    fragments.clear()
 
 
 @pytest.fixture(autouse=True)

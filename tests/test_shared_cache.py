@@ -7,18 +7,25 @@ holds carries over from one instance to the other."""
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from safeguards.fragments import fragments
+from safeguards.reviews.models import Answer
 from safeguards.settings import cache_from_url
+from tests.factories import make_assessment, make_deployment, make_framework
 from tests.scale import redis_server
 
 redis = pytest.importorskip("redis", reason="the redis package is in requirements.txt")
 
 PASSWORD = "correct horse battery"  # tests/conftest.py's members
+NEXT = "Next unanswered criterion"  # the overview of a draft with criteria left to answer
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +49,7 @@ def shared_cache(request, db):
     else:
         url = "db://safeguards_test_cache"
     # Restored here, before the database goes (conftest's fresh cache is cleared after that).
-    with override_settings(CACHES={"default": cache_from_url(url)}):
+    with override_settings(CACHES={**settings.CACHES, "default": cache_from_url(url)}):
         if request.param == "db":
             call_command("createcachetable", verbosity=0)
         caches["default"].clear()
@@ -129,3 +136,30 @@ def test_failed_sign_ins_on_both_instances_lock_the_account_everywhere(
     right = post(first, reverse("login"), {"username": "alice", "password": PASSWORD})
     assert right.status_code == 429
     assert b"Sign-in paused" in right.content
+
+
+def test_rendered_fragments_stay_in_each_process_and_follow_changes(
+    shared_cache, client_for, alice, office
+):
+    """Guides, category-page rows and overview parts are keyed by what they show, so each
+    process keeps its own (`safeguards.fragments`): none goes to the shared cache, and a change
+    saved on another instance shows at once though this process still holds the old parts."""
+    version = make_framework(categories=1, per_category=2)
+    draft = make_assessment(make_deployment(office, alice), version, alice, answers={})
+    client = client_for(alice)
+    overview = reverse("reviews:assessment", args=[draft.pk])
+    category = reverse("reviews:assessment_category", args=[draft.pk, "C1"])
+    assert NEXT in get(client, overview).content.decode()
+    assert get(client, category).status_code == 200
+    assert fragments.get_many([]) == {} and len(fragments._cache) >= 3  # guides, rows, overview
+    assert stored_keys(shared_cache) == []
+
+    # Another instance saves both answers, as its save does: new versions, a new time.
+    Answer.objects.filter(assessment=draft).update(
+        status="met", rationale="Seen in the contract.", version=F("version") + 1,
+        updated_at=timezone.now(),
+    )  # fmt: skip
+    text = get(client, overview).content.decode()
+    assert NEXT not in text
+    assert "Seen in the contract." in get(client, category).content.decode()
+    assert stored_keys(shared_cache) == []

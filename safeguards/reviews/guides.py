@@ -4,10 +4,10 @@ category of a framework version and cached: a published version never changes.""
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from safeguards.catalog.models import Reference, Severity
+from safeguards.fragments import fragments
 
 SEVERITY_LABELS = dict(Severity.choices)
 # Raise when `_criterion_question.html` or `_assessment_criterion.html` changes, so no cache
@@ -31,7 +31,7 @@ def guides(version, category, answers) -> dict[int, Guide]:
     hash is in the key, so a version made again under the same id is not served another's
     text)."""
     key = f"reviews:guides:{GUIDE_VERSION}:{version.pk}:{version.source_sha256}:{category.pk}"
-    cached = cache.get(key)
+    cached = fragments.get(key)
     if cached is not None and all(answer.criterion_id in cached for answer in answers):
         return cached
     references = defaultdict(list)
@@ -53,5 +53,5 @@ def guides(version, category, answers) -> dict[int, Guide]:
             render_to_string("reviews/_criterion_question.html", context),
             render_to_string("reviews/_assessment_criterion.html", context),
         )
-    cache.set(key, cached, GUIDE_CACHE_SECONDS)
+    fragments.set(key, cached, GUIDE_CACHE_SECONDS)
     return cached

@@ -4,12 +4,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 
 from safeguards import scoring
 from safeguards.accounts.models import display_name
+from safeguards.fragments import fragments
 from safeguards.reviews.models import Answer, StepKind, WorkflowStep
 
 from .models import Assignment, NoteWaiting, ReviewMark, ReviewNote
@@ -83,10 +83,10 @@ def cached_overview(assessment, fingerprint: str) -> TeamOverview:
     state = team_state(assessment.pk)
     parts = f"{fingerprint}:{':'.join(str(part) for part in state)}".encode()
     key = f"team-overview:{assessment.pk}:{hashlib.sha256(parts).hexdigest()}"
-    found = cache.get(key)
+    found = fragments.get(key)
     if found is None:
         found = overview(assessment, state)
-        cache.set(key, found, CACHE_SECONDS)
+        fragments.set(key, found, CACHE_SECONDS)
     return found
 
 

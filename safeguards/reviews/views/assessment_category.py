@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from safeguards.accounts import permissions
 from safeguards.accounts.permissions import Action
 from safeguards.catalog.models import Category, FrameworkVersion
 from safeguards.followup import question_links
+from safeguards.fragments import fragments
 from safeguards.team.overview import page_reviews
 from safeguards.team.review import may_raise as may_raise_notes
 from safeguards.team.review import under_review_sql
@@ -296,12 +296,12 @@ def _rows(request, page: CategoryPage, forms: list[AnswerForm] | None, editable:
         digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
         row["key"] = f"{prefix}{answer.pk}:{digest}"
         rows.append(row)
-    cached = {} if forms else cache.get_many([row["key"] for row in rows])
+    cached = {} if forms else fragments.get_many([row["key"] for row in rows])
     missing = [row for row in rows if row["key"] not in cached]
     if missing:
         fresh = _render_rows(page, missing, forms, editable, review_links, adds=bool(adds))
         if not forms:
-            cache.set_many(fresh, ROW_CACHE_SECONDS)
+            fragments.set_many(fresh, ROW_CACHE_SECONDS)
         cached |= fresh
     # One string for the page's template to write (rendered by templates, so safe).
     return mark_safe("".join(cached[row["key"]] for row in rows))  # noqa: S308
