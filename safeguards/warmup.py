@@ -50,11 +50,14 @@ def _compile_templates() -> None:
                 engine.get_template(path.relative_to(root).as_posix())
             except TemplateSyntaxError:  # the page that uses it reports it, as without warm-up
                 logger.exception("Template %s does not compile.", path)
-    # The answer form's widgets render with Jinja2, which compiles each template to Python.
+    # A category page's rows, its category list and the answer form's widgets render with
+    # Jinja2, which compiles each template to Python (Django's other form templates are unused).
     from safeguards.reviews.forms.assessments import WIDGET_RENDERER
 
     env = WIDGET_RENDERER.engine.env
-    for name in env.list_templates(filter_func=lambda name: "/widgets/" in name):
+    for name in env.list_templates(
+        filter_func=lambda name: "/widgets/" in name or not name.startswith("django/")
+    ):
         env.get_template(name)
 
 

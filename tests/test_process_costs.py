@@ -21,6 +21,9 @@ print(json.dumps({
     "urls_ready": all(resolver._populated for resolver in resolvers),
     "page_compiled": "reviews/assessment_category.html" in cached and "base.html" in cached,
     "widgets_compiled": "reviews/widgets/status_radios.html" in jinja,
+    "rows_compiled": {"reviews/_assessment_answer_row.html",
+                      "reviews/_assessment_answer_readonly_row.html",
+                      "reviews/_assessment_category_nav.html"} <= jinja,
 }))
 """
 
@@ -35,6 +38,7 @@ def test_loading_the_wsgi_app_prepares_views_urls_templates_signer_and_stamp_fon
         "urls_ready": True,
         "page_compiled": True,
         "widgets_compiled": True,
+        "rows_compiled": True,
     }
     fonts = list((tmp_path / "cache" / "fonts").glob("*-stamp.ttf"))
     assert len(fonts) == 1 and fonts[0].stat().st_size > 10_000
