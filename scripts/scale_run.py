@@ -37,8 +37,9 @@ BIN = Path(PY).parent
 # one of the two workers took 78 % of the requests (its GIL saturated, the other idle).
 GUNICORN_ARGS = ["--threads", "4", "--keep-alive", "0"]
 # Worker processes per instance: as many as the cores it has. `make run` has the machine's two;
-# the two instances share them, so each has one (with two each, four processes on two cores
-# spent 36 ms of CPU a request instead of 28, and page views and saves took half as long again).
+# the two instances share them, so each has one. (Two each, alternated with one each, measured a
+# little worse: p95 of page views and saves 526 and 732 ms against 501 and 560, 23.8 and 25.1 ms
+# of app CPU a request against 22.4 and 22.3; docs/benchmarks.md.)
 WORKERS = {"single": 2, "two": 1}
 ROWS = ("category page", "category save", "colliding save", "evidence upload", "overview",
         "report page", "frozen PDF", "approve")  # fmt: skip
