@@ -7,7 +7,7 @@ holds carries over from one instance to the other."""
 from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
@@ -49,7 +49,7 @@ def shared_cache(request, db):
     else:
         url = "db://safeguards_test_cache"
     # Restored here, before the database goes (conftest's fresh cache is cleared after that).
-    with override_settings(CACHES={**settings.CACHES, "default": cache_from_url(url)}):
+    with override_settings(CACHES={**django_settings.CACHES, "default": cache_from_url(url)}):
         if request.param == "db":
             call_command("createcachetable", verbosity=0)
         caches["default"].clear()
@@ -151,7 +151,7 @@ def test_rendered_fragments_stay_in_each_process_and_follow_changes(
     category = reverse("reviews:assessment_category", args=[draft.pk, "C1"])
     assert NEXT in get(client, overview).content.decode()
     assert get(client, category).status_code == 200
-    assert fragments.get_many([]) == {} and len(fragments._cache) >= 3  # guides, rows, overview
+    assert len(fragments._cache) >= 3  # this process holds the guides, rows and overview parts
     assert stored_keys(shared_cache) == []
 
     # Another instance saves both answers, as its save does: new versions, a new time.
