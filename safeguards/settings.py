@@ -109,6 +109,22 @@ TEMPLATES = [
     },
 ]
 
+
+def database_from_url(url: str, prepare: bool = True) -> dict:
+    """Django's settings for DATABASE_URL (dj-database-url), each connection kept for 60 s.
+
+    On PostgreSQL the values go apart from the SQL and each connection prepares a statement
+    on its third use: planning afresh the statements every page makes (rows with subqueries)
+    took the server longer than running them (docs/benchmarks.md). SAFEGUARDS_PG_PREPARE=0
+    turns this off, e.g. behind a pooler in transaction mode that cannot keep prepared
+    statements (PgBouncer before 1.21).
+    """
+    config = dj_database_url.parse(url, conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.postgresql" and prepare:
+        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+    return config
+
+
 # SQLite by default: WAL lets readers work while one writer writes, the busy timeout waits
 # instead of failing, and IMMEDIATE transactions take the write lock at BEGIN so two saves
 # queue up rather than deadlock into "database is locked". Each app thread keeps its connection
@@ -116,7 +132,11 @@ TEMPLATES = [
 # about 3.5 ms of CPU, on every request, before any page work.
 SQLITE_PATH = DATA_DIR / "safeguards.sqlite3"
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": database_from_url(
+            os.environ["DATABASE_URL"], prepare=env_flag("SAFEGUARDS_PG_PREPARE", True)
+        )
+    }
 else:
     DATABASES = {
         "default": {

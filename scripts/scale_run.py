@@ -107,6 +107,24 @@ def session_cpu_seconds(session: int) -> float:
     return total / ticks
 
 
+def named_cpu_seconds(name: str) -> float:
+    """CPU time so far of the machine's processes called `name`: for "postgres", the server and
+    its backends, and the backends that have ended (counted in the server's children's time).
+    Another PostgreSQL server running at the same time would be counted too."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        command, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1]
+        if command == name:
+            fields = fields.split()
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
 def figures(stats_csv: Path) -> list[dict]:
     with stats_csv.open() as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
@@ -260,6 +278,7 @@ def main() -> int:
             wait_until_up(host, process)
         print(f"{instances} gunicorn instance(s): {', '.join(hosts)}")
         cpu_before = sum(session_cpu_seconds(p.pid) for p in processes)
+        database_before = named_cpu_seconds("postgres")
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_before = os.getloadavg()
         locust = subprocess.run(
@@ -300,6 +319,7 @@ def main() -> int:
         (work / "locust.log").write_text(locust.stdout + locust.stderr)
         print(f"locust done ({time.monotonic() - started:.0f} s)")
         cpu = sum(session_cpu_seconds(p.pid) for p in processes) - cpu_before
+        database_cpu = named_cpu_seconds("postgres") - database_before
         # locust is the only child waited for in between: its CPU, on the same two cores
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         locust_cpu = sum(
@@ -337,6 +357,11 @@ def main() -> int:
                 f"  locust CPU: {locust_cpu:.1f} s = "
                 f"{1000 * locust_cpu / total['requests']:.1f} ms per request"
             )
+            if options.mode == "two":
+                print(
+                    f"  PostgreSQL CPU: {database_cpu:.1f} s = "
+                    f"{1000 * database_cpu / total['requests']:.1f} ms per request"
+                )
         if options.json:
             Path(options.json).write_text(
                 json.dumps(
@@ -347,6 +372,7 @@ def main() -> int:
                         "pages_and_saves": pages,
                         "app_cpu_seconds": cpu,
                         "locust_cpu_seconds": locust_cpu,
+                        "postgresql_cpu_seconds": database_cpu if options.mode == "two" else None,
                         "load_before": load_before,
                         "load_after": load_after,
                     },

@@ -6,25 +6,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Event
-from .record import event_values, lock_head
+from .record import db_row, event_values, insert_rows, lock_head
 
 BATCH_SIZE = 5000
-COLUMNS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_username",
-    "office_id",
-    "action",
-    "target_type",
-    "target_id",
-    "assessment_id",
-    "before",
-    "after",
-    "prev_hash",
-    "hash",
-)
 
 
 def append_many(
@@ -39,16 +23,8 @@ def append_many(
     For millions of events, call it once per slice of, say, 100,000 (`itertools.islice`) to
     keep each transaction, and SQLite's write-ahead log, small.
 
-    Rows go in through one prepared INSERT per batch rather than `bulk_create`, whose per-field
-    preparation would cost more than computing the chain.
+    Rows go in as `record_many`'s do (`insert_rows`), a batch at a time.
     """
-    fields = [Event._meta.get_field(name) for name in COLUMNS]
-    quote = connection.ops.quote_name
-    insert = (
-        f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    at_field, before_field, after_field = fields[1], fields[9], fields[10]
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         head = lock_head()
@@ -59,16 +35,11 @@ def append_many(
             seq += 1
             values = event_values(seq, prev_hash, options.pop("action"), **options)
             prev_hash = values["hash"]
-            row = [values[name] for name in COLUMNS]
-            row[1] = at_field.get_db_prep_save(row[1], connection)
-            row[9] = before_field.get_db_prep_save(row[9], connection)
-            row[10] = after_field.get_db_prep_save(row[10], connection)
-            batch.append(row)
+            batch.append(db_row(values))
             if len(batch) >= batch_size:
-                cursor.executemany(insert, batch)
+                insert_rows(cursor, batch)
                 batch = []
-        if batch:
-            cursor.executemany(insert, batch)
+        insert_rows(cursor, batch)
         appended = seq - head.seq
         head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])
