@@ -196,8 +196,7 @@ class Assessment(Archivable):
             if page_sql.locked_status(self.pk) != AssessmentStatus.DRAFT:
                 raise ReadOnlyError()
             stored = page_sql.stored_answers(self.pk, [c.answer_id for c in changes])
-            changed, conflicts, events, now = [], [], [], timezone.now()
-            unlink, link = [], []  # (answer id, evidence ids) and through rows
+            writes, conflicts = [], []
             for change in changes:
                 answer = stored.get(change.answer_id)
                 if answer is None:
@@ -212,32 +211,49 @@ class Assessment(Archivable):
                 if problems:
                     code = answer.criterion.code
                     raise ValidationError([f"{code}: {message}" for message in problems.values()])
-                if not page_sql.update_if_version(change, by, now):
+                if answer.version != change.version:
                     conflicts.append((answer, change))
-                    continue
-                if "evidence" in diff:
-                    old, new = set(before["evidence"]), set(after["evidence"])
-                    if old - new:
-                        unlink.append((answer.pk, old - new))
-                    link += [(answer.pk, pk) for pk in sorted(new - old)]
-                events.append(
-                    {
-                        "action": "answer.updated",
-                        "actor": by,
-                        "office": self.office_id,
-                        "target": answer,
-                        "assessment": self,
-                        "before": {"criterion": answer.criterion.code}
-                        | {f: before[f] for f in diff},
-                        "after": {"criterion": answer.criterion.code} | {f: after[f] for f in diff},
-                    }
-                )
-                changed.append(answer)
-            if conflicts:
-                # Raising inside the block rolls back every answer of the page.
-                raise AnswerConflict(conflicts)
-            self._relink_evidence(unlink, link)
-            record_many(events)
+                else:
+                    writes.append((answer, change, before, after, diff))
+            # Read under the assessment's lock, the versions say which answers moved on. With
+            # a conflict nothing is written and the transaction ends in a COMMIT: a ROLLBACK
+            # would also drop every statement the connection has prepared (psycopg).
+            changed = [] if conflicts else self._write_answers(writes, by)
+        if conflicts:
+            raise AnswerConflict(conflicts)
+        return changed
+
+    def _write_answers(self, writes: list, by) -> list["Answer"]:
+        """Write a page's changed answers, their evidence links and their events. Each UPDATE
+        is still conditional on the version: a writer that did not lock the assessment may
+        have got in between, and then the page is refused after all (rolled back)."""
+        changed, raced, events, now = [], [], [], timezone.now()
+        unlink, link = [], []  # (answer id, evidence ids) and through rows
+        for answer, change, before, after, diff in writes:
+            if not page_sql.update_if_version(change, by, now):
+                raced.append((answer, change))
+                continue
+            if "evidence" in diff:
+                old, new = set(before["evidence"]), set(after["evidence"])
+                if old - new:
+                    unlink.append((answer.pk, old - new))
+                link += [(answer.pk, pk) for pk in sorted(new - old)]
+            events.append(
+                {
+                    "action": "answer.updated",
+                    "actor": by,
+                    "office": self.office_id,
+                    "target": answer,
+                    "assessment": self,
+                    "before": {"criterion": answer.criterion.code} | {f: before[f] for f in diff},
+                    "after": {"criterion": answer.criterion.code} | {f: after[f] for f in diff},
+                }
+            )
+            changed.append(answer)
+        if raced:
+            raise AnswerConflict(raced)  # inside the block: every answer of the page rolls back
+        self._relink_evidence(unlink, link)
+        record_many(events)
         return changed
 
     def _relink_evidence(self, unlink: list[tuple[int, set[int]]], link: list[tuple[int, int]]):

@@ -1,10 +1,13 @@
 """No lost edits: a save based on an older version of an answer never overwrites it."""
 
 import pytest
+from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 
 from safeguards import scoring
 from safeguards.audit.models import Event
+from safeguards.reviews import page_sql
 from safeguards.reviews.models import Answer, AnswerChange, AnswerConflict, Evidence
 from tests.browser_form import form_data
 from tests.conftest import make_member
@@ -158,7 +161,7 @@ def test_submitting_the_stored_value_with_an_old_version_is_no_conflict(
     assert answer(assessment, "C1-3").status == scoring.MET
 
 
-def test_the_conditional_update_refuses_a_stale_version(alice, carol, assessment):
+def test_a_stale_version_is_refused_before_anything_is_written(alice, carol, assessment):
     row = answer(assessment, "C1-4")
     stale = AnswerChange(row.pk, row.version, scoring.MET, "First writer.", "")
     late = AnswerChange(row.pk, row.version, scoring.NOT_MET, "Second writer.", "")
@@ -168,6 +171,55 @@ def test_the_conditional_update_refuses_a_stale_version(alice, carol, assessment
     stored, submitted = error.value.conflicts[0]
     assert (stored.rationale, submitted.rationale) == ("First writer.", "Second writer.")
     assert answer(assessment, "C1-4").rationale == "First writer."
+
+
+def test_a_writer_between_the_read_and_the_update_still_loses_nothing(
+    alice, assessment, monkeypatch
+):
+    """The conditional UPDATE stays the last word: an answer changed after the page's
+    transaction read it (by a writer that did not lock the assessment) refuses the whole page."""
+    first, second = answer(assessment, "C1-1"), answer(assessment, "C1-2")
+    read = page_sql.stored_answers
+
+    def read_then_someone_writes(assessment_id, answer_ids):
+        stored = read(assessment_id, answer_ids)
+        Answer.objects.filter(pk=second.pk).update(version=F("version") + 1)
+        return stored
+
+    monkeypatch.setattr(page_sql, "stored_answers", read_then_someone_writes)
+    changes = [
+        AnswerChange(first.pk, first.version, scoring.MET, "Clause 2.", ""),
+        AnswerChange(second.pk, second.version, scoring.MET, "Clause 3.", ""),
+    ]
+    with pytest.raises(AnswerConflict) as error:
+        assessment.save_answers(changes, by=alice)
+    assert [stored.pk for stored, _ in error.value.conflicts] == [second.pk]
+    # All or nothing: the first answer's UPDATE went through, and was rolled back.
+    assert answer(assessment, "C1-1").status == scoring.NOT_ASSESSED
+    assert answer(assessment, "C1-2").version == second.version  # the other writer's, undone too
+    assert Event.objects.filter(action="answer.updated").count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_refused_save_keeps_the_connections_prepared_statements(alice, carol, assessment):
+    """A conflict ends the save's transaction without a ROLLBACK, which would make psycopg drop
+    every statement the connection has prepared (and PostgreSQL plan them all again)."""
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    for _ in range(3):
+        answer(assessment, "C1-4")  # the same query, prepared on its third use
+    before = prepared()
+    assert before > 0
+    row = answer(assessment, "C1-4")
+    assessment.save_answers([AnswerChange(row.pk, row.version, scoring.MET, "First.", "")], carol)
+    late = AnswerChange(row.pk, row.version, scoring.NOT_MET, "Second.", "")
+    with pytest.raises(AnswerConflict):
+        assessment.save_answers([late], by=alice)
+    assert prepared() >= before
 
 
 def _resolution_post(conflict_response, choice: str) -> dict:
