@@ -93,36 +93,36 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
         time.sleep(0.3)
 
 
-def session_cpu_seconds(session: int) -> float:
-    """CPU time so far of every live process in a session (a gunicorn and all its workers)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def proc_stats():
+    """(command name, the stat fields after it) of every live process, from /proc."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            text = stat.read_text()
         except OSError:
             continue
-        if int(fields[3]) == session:  # field 6 of stat: the session id
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        yield text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+
+
+def session_cpu_seconds(session: int) -> float:
+    """CPU time so far of every live process in a session (a gunicorn and all its workers)."""
+    ticks = sum(
+        int(fields[11]) + int(fields[12])  # utime, stime
+        for _, fields in proc_stats()
+        if int(fields[3]) == session  # field 6 of stat: the session id
+    )
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def named_cpu_seconds(name: str) -> float:
     """CPU time so far of the machine's processes called `name`: for "postgres", the server and
     its backends, and the backends that have ended (counted in the server's children's time).
     Another PostgreSQL server running at the same time would be counted too."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        command, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1]
-        if command == name:
-            fields = fields.split()
-            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return total / ticks
+    ticks = sum(
+        sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        for command, fields in proc_stats()
+        if command == name
+    )
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def figures(stats_csv: Path) -> list[dict]:
