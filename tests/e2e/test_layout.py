@@ -121,7 +121,7 @@ def test_a_table_too_wide_for_a_phone_scrolls_in_its_own_box_by_keyboard(new_pag
     expect(region).to_have_count(1)
     region.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('.table-responsive').scrollLeft > 0")
+    page.wait_for_function("() => document.querySelector('.table-responsive').scrollLeft > 0")
     assert page_width(page) <= PHONE["width"]
     # Wide enough for the table, the box is an ordinary one again (no extra tab stop).
     page.goto("/assessments/")
