@@ -1,7 +1,9 @@
 """The one way to write an audit event: inside the caller's transaction, after locking the head."""
 
+import contextlib
 import functools
 import json
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -190,14 +192,15 @@ def record(
     assessment=None,
     before: Any = None,
     after: Any = None,
-) -> Event:
+) -> Event | None:
     """Append one event to the chain. Must run inside the caller's `transaction.atomic()`,
-    so the change and its event are saved together or not at all."""
+    so the change and its event are saved together or not at all. Returns the event written
+    (None inside `atomic_events_last()` and `rehearsal()`: see `record_many`)."""
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError(
             "audit.record() must be called inside the transaction that makes the change."
         )
-    return record_many(
+    made = record_many(
         [
             {
                 "action": action,
@@ -211,7 +214,8 @@ def record(
                 "after": after,
             }
         ]
-    )[0]
+    )
+    return made[0] if made else None
 
 
 def record_many(events: list[dict[str, Any]]) -> list[Event]:
@@ -219,12 +223,51 @@ def record_many(events: list[dict[str, Any]]) -> list[Event]:
     the head locked once, one INSERT and one head update (a saved page of answers).
 
     Each item holds `action` and any other keyword argument of `record()`. Must run inside
-    the caller's `transaction.atomic()`, like `record()`.
+    the caller's `transaction.atomic()`, like `record()`. Returns the events written: none
+    yet inside `atomic_events_last()` (written at its end) or `rehearsal()` (never).
     """
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError(
             "audit.record_many() must be called inside the transaction that makes the change."
         )
+    rehearsing, block = getattr(_local, "rehearsing", 0), getattr(_local, "late", None)
+    if not events or not (rehearsing or block):
+        return _append(events)
+    # Built now, as they will be written, so a bad value fails here, at the change.
+    fixed = [_fixed(options) for options in events]
+    for options in fixed:
+        event_values(0, GENESIS, **options)
+    if rehearsing:
+        return []
+    if tuple(connection.savepoint_ids) != block.savepoints:
+        # A savepoint inside the block can be rolled back on its own, and its event held
+        # here would then be written for a change that was undone.
+        raise transaction.TransactionManagementError(
+            "Inside atomic_events_last(), record changes at the block's own level, not in "
+            "a nested atomic block."
+        )
+    block.pending += fixed
+    return []
+
+
+def _fixed(options: dict[str, Any]) -> dict[str, Any]:
+    """`record()`'s arguments with the values they have now: an event written later records
+    what the change was, whatever happens to the objects after."""
+    options = dict(options)
+    target = options.pop("target", None)
+    if target is not None:
+        options["target_type"] = options.get("target_type") or target._meta.label_lower
+        options["target_id"] = target.pk
+    for name in ("office", "assessment"):
+        options[name] = _id(options.get(name))
+    for name in ("before", "after"):
+        options[name] = jsonable(options.get(name))
+    return options
+
+
+def _append(events: list[dict[str, Any]]) -> list[Event]:
+    """Lock the head, then write the events (`record()`'s arguments) after it, stamped with
+    the time now."""
     if not events:
         return []
     head = lock_head()
@@ -243,3 +286,60 @@ def record_many(events: list[dict[str, Any]]) -> list[Event]:
         event._state.adding = False  # saved: as a bulk_create'd or fetched instance
         made.append(event)
     return made
+
+
+_local = threading.local()  # each thread has its own connection and transaction
+
+
+class _LateEvents:
+    def __init__(self):
+        self.savepoints = tuple(connection.savepoint_ids)
+        self.pending: list[dict[str, Any]] = []
+
+
+@contextlib.contextmanager
+def atomic_events_last():
+    """`transaction.atomic()` whose audit events are appended to the chain at its end.
+
+    The chain head is one row that every change of every office locks until its transaction
+    ends. A long transaction, such as an approval that assembles its report again and stores
+    the PDF, held all others up for its whole length (0.2-0.3 s under load,
+    docs/benchmarks.md); with its events last, it holds the head for the last few statements.
+    The events are the same and in the same order; their time is when they are written. A
+    failure anywhere in the block rolls back the changes and writes no event. Changes inside
+    it are recorded at its own level: `record()` in a nested `atomic()` is refused.
+    """
+    if getattr(_local, "late", None) is not None:
+        raise transaction.TransactionManagementError("atomic_events_last() is not nested.")
+    if getattr(_local, "rehearsing", 0):
+        with transaction.atomic():  # nothing is written anyway
+            yield
+        return
+    with transaction.atomic():
+        _local.late = block = _LateEvents()
+        try:
+            yield
+        finally:
+            _local.late = None
+        _append(block.pending)
+
+
+@contextlib.contextmanager
+def rehearsal():
+    """Inside the block, `record()` and `record_many()` check their events but write nothing
+    and leave the chain head alone.
+
+    For a transaction that is always rolled back, such as an approval's rehearsal
+    (reviews/workflow.py): its events would be undone anyway, and locking the head for them
+    held every other writer up until the rollback, about 0.3 s under load
+    (docs/benchmarks.md). Must be entered inside that transaction.
+    """
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "audit.rehearsal() must run inside the transaction it rehearses."
+        )
+    _local.rehearsing = getattr(_local, "rehearsing", 0) + 1
+    try:
+        yield
+    finally:
+        _local.rehearsing -= 1

@@ -18,7 +18,8 @@ from safeguards import scoring
 from safeguards.accounts import permissions
 from safeguards.accounts.models import Office, display_name
 from safeguards.accounts.permissions import Action
-from safeguards.audit.record import record
+from safeguards.audit.record import atomic_events_last, record
+from safeguards.audit.record import rehearsal as audit_rehearsal
 
 from .models import (
     JUSTIFICATION_MIN_LENGTH,
@@ -272,7 +273,8 @@ def _approve(freeze, assessment, by, decision, note, attestation) -> WorkflowSte
                     _rehearse(assessment, by, decision, note, attestation, approved_at),
                     assessment.office,
                 )
-            with transaction.atomic():
+            # Its audit events last: the chain head is held only while they are written.
+            with atomic_events_last():
                 locked, anchor, step = _approval_rows(
                     assessment, by, decision, note, attestation, approved_at
                 )
@@ -291,11 +293,13 @@ def _approve(freeze, assessment, by, decision, note, attestation) -> WorkflowSte
 
 
 def _rehearse(assessment, by, decision, note, attestation, approved_at):
-    """The report this approval would freeze now: its writes made and rolled back."""
+    """The report this approval would freeze now: its writes made and rolled back. Its audit
+    events are not written (the report is anchored before them), so the rehearsal leaves the
+    chain head free for every other writer."""
     from safeguards.reports import freeze
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_rehearsal():
             # A copy: the caller's instance must not say "approved" after the rollback.
             locked, anchor, _ = _approval_rows(
                 copy.copy(assessment), by, decision, note, attestation, approved_at

@@ -7,6 +7,7 @@ backup only when asked, then encrypted with a passphrase (see `encrypted_key`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from safeguards.audit.record import record
 
@@ -107,9 +108,18 @@ def new_key_id() -> str:
 
 
 def _store(
-    office, key, certificate, chain, source, actor=None, key_id: str | None = None
+    office,
+    key,
+    certificate,
+    chain,
+    source,
+    actor=None,
+    key_id: str | None = None,
+    callers_transaction: bool = False,
 ) -> SigningCertificate:
-    """Write the key file, then the row (the previous active certificate retires)."""
+    """Write the key file, then the row (the previous active certificate retires), in a
+    transaction of their own or, with `callers_transaction`, at the level of the caller's
+    (an approval's, whose audit events are written at its end)."""
     key_id = key_id or new_key_id()
     pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
     pem += "".join(extra.public_bytes(serialization.Encoding.PEM).decode() for extra in chain)
@@ -124,7 +134,7 @@ def _store(
         source=source,
     )
     _write_private(key_path(row), _pem_key(key))
-    with transaction.atomic():
+    with contextlib.nullcontext() if callers_transaction else transaction.atomic():
         retired = list(
             SigningCertificate.objects.filter(office=office, active=True).values_list(
                 "sha256", flat=True
@@ -166,7 +176,19 @@ def store_generated(office, key, certificate: x509.Certificate, key_id: str) -> 
     """Keep a key made in memory (by an approval, before its transaction) with its certificate.
     Inside the caller's transaction; if it rolls back, `discard_key_file(key_id)` removes the
     file again."""
-    return _store(office, key, certificate, [], CertificateSource.GENERATED, key_id=key_id)
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "store_generated() must run inside the approval's transaction."
+        )
+    return _store(
+        office,
+        key,
+        certificate,
+        [],
+        CertificateSource.GENERATED,
+        key_id=key_id,
+        callers_transaction=True,
+    )
 
 
 def discard_key_file(key_id: str) -> None:

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from safeguards.audit import record as audit_record
 from safeguards.audit.models import Event
 from safeguards.audit.record import record
 from safeguards.audit.verify import verify_chain
@@ -162,3 +163,46 @@ def test_a_crash_after_the_first_key_was_written_leaves_no_key_behind(office, al
     workflow.approve(assessment, by=bob)  # and the next approval works
     certificate = SigningCertificate.objects.get()
     assert key_files() == keys | {f"{certificate.key_id}.key.pem"}
+
+
+def test_the_approval_locks_the_chain_head_once_after_assembling_its_report(office, alice, bob):
+    """Its rehearsal writes no event, and its transaction writes them all at its end: the
+    head is not held while the report is assembled and compared."""
+    assessment = answered_assessment(office, alice)
+    steps, real_lock = [], audit_record.lock_head
+
+    def lock_head():
+        steps.append("lock")
+        return real_lock()
+
+    assemblies = []
+    with (
+        mock.patch.object(audit_record, "lock_head", lock_head),
+        watch("assemble_frozen", assemblies, before=lambda n: steps.append("assemble")),
+    ):
+        workflow.approve(assessment, by=bob)
+    assert steps == ["assemble", "assemble", "lock"]  # the rehearsal's, the check's, then
+    approval = Event.objects.filter(assessment_id=assessment.pk).order_by("seq")
+    actions = [
+        e.action for e in approval.filter(seq__gte=approval.get(action="assessment.approved").seq)
+    ]
+    assert actions[0] == "assessment.approved" and actions[-1] == "report.frozen"
+    assert verify_chain().problem is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's IMMEDIATE transaction locks every writer"
+)
+def test_another_assessment_is_saved_while_the_approval_assembles_its_report(office, alice, bob):
+    assessment = answered_assessment(office, alice)
+    other = answered_assessment(office, alice, slug="other-framework")
+
+    def edit_other(n):  # fails the test if the approval holds the chain head meanwhile
+        edit_in_another_thread(other, alice, f"Saved during assembly {n}.")
+
+    with watch("assemble_frozen", [], before=edit_other):
+        workflow.approve(assessment, by=bob)
+    texts = Answer.objects.filter(assessment=other).values_list("rationale", flat=True)
+    assert "Saved during assembly 2." in texts
+    assert ReportVersion.objects.filter(assessment=assessment).count() == 1
+    assert verify_chain().problem is None
