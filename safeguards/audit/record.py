@@ -233,10 +233,7 @@ def record_many(events: list[dict[str, Any]]) -> list[Event]:
     rehearsing, block = getattr(_local, "rehearsing", 0), getattr(_local, "late", None)
     if not events or not (rehearsing or block):
         return _append(events)
-    # Built now, as they will be written, so a bad value fails here, at the change.
-    fixed = [_fixed(options) for options in events]
-    for options in fixed:
-        event_values(0, GENESIS, **options)
+    fixed = [_fixed(options) for options in events]  # a bad value fails here, at the change
     if rehearsing:
         return []
     if tuple(connection.savepoint_ids) != block.savepoints:
@@ -311,10 +308,6 @@ def atomic_events_last():
     """
     if getattr(_local, "late", None) is not None:
         raise transaction.TransactionManagementError("atomic_events_last() is not nested.")
-    if getattr(_local, "rehearsing", 0):
-        with transaction.atomic():  # nothing is written anyway
-            yield
-        return
     with transaction.atomic():
         _local.late = block = _LateEvents()
         try:

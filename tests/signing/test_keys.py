@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
+from django.db.transaction import TransactionManagementError
 from django.test import Client
 from django.urls import reverse
 
@@ -64,6 +65,17 @@ def test_make_signing_key_replace_retires_the_old_one(office):
     assert SigningCertificate.objects.filter(office=office, active=True).count() == 1
     # Both stay in the trust anchor: the old one verifies what it signed.
     assert keys.trust_anchor_pem(office).count("BEGIN CERTIFICATE") == 2
+
+
+def test_a_generated_key_is_stored_only_inside_the_approvals_transaction(transactional_db, office):
+    """Its rows are written at the caller's level: alone, they would be committed one by one."""
+    folder = keys.keys_dir()
+    before = set(folder.iterdir()) if folder.exists() else set()
+    key_id, key, certificate = keys.new_key(office)
+    with pytest.raises(TransactionManagementError, match="inside the approval"):
+        keys.store_generated(office, key, certificate, key_id)
+    assert not SigningCertificate.objects.filter(key_id=key_id).exists()
+    assert (set(folder.iterdir()) if folder.exists() else set()) == before
 
 
 def pkcs12_file(passphrase: bytes, name="Imported signer", days=365) -> tuple[bytes, str]:
